@@ -1,0 +1,4 @@
+from . import engine
+from . import models
+from . import controllers
+from . import wizards

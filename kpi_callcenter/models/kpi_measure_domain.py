@@ -1,0 +1,60 @@
+# Copyright 2026 KPI Call Center
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+from odoo.tools.safe_eval import safe_eval
+
+
+class KpiMeasureDomain(models.AbstractModel):
+    """Any model: records matching a domain, placed in a period by a date field and
+    attributed to an employee through a field path (to ``hr.employee`` or ``res.users``);
+    their count, or the sum / average of a numeric field."""
+
+    _name = "kpi.measure.domain"
+    _inherit = "kpi.measure"
+    _description = "KPI Measure: Domain"
+
+    @api.model
+    def _get_values(self, definition, employees, date_from, date_to):
+        definition._validate_domain_setup()
+        model = self.env[definition.domain_model]
+        path = definition.domain_employee_field.split(".")
+        target = definition._domain_path_target(model, definition.domain_employee_field)
+        if target == "res.users":
+            key_to_employee = self._employees_by_user(employees)
+        else:
+            key_to_employee = {emp.id: emp.id for emp in employees}
+        if not key_to_employee:
+            return {}
+        date_field = model._fields[definition.domain_date_field]
+        if date_field.type == "datetime":
+            start, stop = self._period_bounds(date_from, date_to)
+            period = [(date_field.name, ">=", start), (date_field.name, "<", stop)]
+        else:
+            period = [(date_field.name, ">=", date_from), (date_field.name, "<=", date_to)]
+        domain = (
+            list(safe_eval(definition.domain_filter or "[]"))
+            + period
+            + [(definition.domain_employee_field, "in", list(key_to_employee))]
+        )
+        if definition.domain_aggregate == "count":
+            aggregates = ["__count"]
+        else:
+            aggregates = [f"{definition.domain_value_field}:{definition.domain_aggregate}"]
+        if definition.domain_aggregate == "avg":
+            # an average cannot be re-combined from group averages: add count and sum
+            aggregates = [f"{definition.domain_value_field}:sum", "__count"]
+        # _read_group groups by a direct field only: group by the first hop, then follow
+        # the rest of the path on the (few) distinct first-hop records.
+        groups = model._read_group(domain, [path[0]], aggregates)
+        totals = {}
+        for group_record, *values in groups:
+            key_record = group_record.mapped(".".join(path[1:])) if len(path) > 1 else group_record
+            key = key_record[:1].id
+            if key not in key_to_employee:
+                continue
+            acc = totals.setdefault(key_to_employee[key], [0.0, 0.0])
+            acc[0] += values[0] or 0.0
+            acc[1] += values[1] if len(values) > 1 else 0.0
+        if definition.domain_aggregate == "avg":
+            return {emp: (s / c if c else 0.0) for emp, (s, c) in totals.items()}
+        return {emp: s for emp, (s, _c) in totals.items()}

@@ -1,0 +1,69 @@
+# Copyright 2026 KPI Call Center
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+from odoo.tools import SQL
+
+
+class KpiMeasureSale(models.AbstractModel):
+    """Confirmed sale orders of the employee's user (salesperson), by order date."""
+
+    _name = "kpi.measure.sale"
+    _inherit = "kpi.measure"
+    _description = "KPI Measure: Sales"
+
+    @api.model
+    def _get_values(self, definition, employees, date_from, date_to):
+        by_user = self._employees_by_user(employees)
+        if not by_user:
+            return {}
+        start, stop = self._period_bounds(date_from, date_to)
+        if definition.measure == "product_qty":
+            return self._get_product_qty(definition, by_user, start, stop)
+        # Untaxed amount in company currency: sale.order.currency_rate converts the
+        # company currency into the order currency.
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT so.user_id,
+                       COUNT(*),
+                       COALESCE(SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)), 0)
+                  FROM sale_order so
+                 WHERE so.state = 'sale'
+                   AND so.company_id = %(company)s
+                   AND so.user_id IN %(users)s
+                   AND so.date_order >= %(start)s AND so.date_order < %(stop)s
+              GROUP BY so.user_id
+                """,
+                company=definition.company_id.id,
+                users=tuple(by_user),
+                start=start,
+                stop=stop,
+            )
+        )
+        result = {}
+        for user_id, count, revenue in rows:
+            if definition.measure == "order_count":
+                value = count
+            elif definition.measure == "revenue":
+                value = revenue
+            else:  # avg_order_value
+                value = revenue / count if count else 0.0
+            result[by_user[user_id]] = float(value)
+        return result
+
+    @api.model
+    def _get_product_qty(self, definition, by_user, start, stop):
+        domain = [
+            ("order_id.state", "=", "sale"),
+            ("order_id.company_id", "=", definition.company_id.id),
+            ("order_id.date_order", ">=", start),
+            ("order_id.date_order", "<", stop),
+            ("salesman_id", "in", list(by_user)),
+            ("display_type", "=", False),
+        ]
+        if definition.product_categ_id:
+            domain.append(("product_id.categ_id", "child_of", definition.product_categ_id.id))
+        groups = self.env["sale.order.line"]._read_group(
+            domain, ["salesman_id"], ["product_uom_qty:sum"]
+        )
+        return {by_user[user.id]: qty for user, qty in groups}

@@ -1,0 +1,1 @@
+from . import kpi_scorecard_generate

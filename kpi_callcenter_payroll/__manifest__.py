@@ -1,0 +1,16 @@
+# Copyright 2026 KPI Call Center
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "KPI Call Center - Payroll",
+    "summary": "Pay the KPI bonus of confirmed scorecards through OCA Payroll salary rules",
+    "version": "18.0.1.0.0",
+    "category": "Human Resources/Payroll",
+    "author": "KPI Call Center",
+    "website": "https://github.com/kpi-callcenter/kpi_callcenter",
+    "license": "LGPL-3",
+    "depends": ["kpi_callcenter", "payroll"],
+    "data": [],
+    "demo": [],
+    "installable": True,
+    "auto_install": True,
+}
