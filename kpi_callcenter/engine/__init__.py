@@ -1,0 +1,3 @@
+"""Pure-Python KPI math: no Odoo import here, doctested, usable without a database."""
+
+from . import achievement, cdr, costing, payout, proration
