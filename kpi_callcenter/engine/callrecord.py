@@ -1,0 +1,425 @@
+"""From CDR files and pushed JSON to one shape of call values, resumably.
+
+:mod:`.cdr` parses rows and merges legs; this module adds what an importer
+needs around it, still without any Odoo import:
+
+- *resumable reading*: :func:`iter_file_events` reads a binary stream from a
+  byte offset and tells, after each event, where a later run may start again
+  (a call boundary), so a big file is imported in batches over several cron
+  runs without ever sitting in memory;
+- *one shape of values* for an Asterisk call, a mapped CSV row or a pushed
+  JSON item (:data:`VALUE_KEYS`), so that the same validation applies to all.
+
+Values (a dict):
+
+==================  ============================================================
+``external_uid``    the PBX's id of the call (text)
+``start``           naive datetime; in UTC when ``utc`` is true, else in the
+                    PBX's local time
+``utc``             see ``start``
+``duration``        seconds talked (Asterisk ``billsec``)
+``ring_duration``   seconds before the answer (or the whole unanswered call)
+``direction``       inbound / outbound / internal / unknown
+``disposition``     answered / no_answer / busy / failed
+``extension``       the agent's PBX extension
+``phone``           the outside party's number, as the PBX wrote it
+``src``, ``dst``    the raw source and destination numbers
+``lines``           the file's line numbers of the call (empty for JSON)
+==================  ============================================================
+"""
+
+import hashlib
+import itertools
+from collections import namedtuple
+from datetime import datetime, timezone
+
+from . import cdr
+
+VALUE_KEYS = (
+    "external_uid",
+    "start",
+    "utc",
+    "duration",
+    "ring_duration",
+    "direction",
+    "disposition",
+    "extension",
+    "phone",
+    "src",
+    "dst",
+    "lines",
+)
+EXTERNAL_UID_MAX_LENGTH = 128
+RAW_LINE_MAX_LENGTH = 500
+
+FileEvent = namedtuple("FileEvent", "line_no values error raw resume")
+FileEvent.__doc__ = """One call or one unreadable line of a CDR file.
+
+``line_no`` is the call's first line (1-based, in the whole file);
+``values`` the call's values (see the module doc) or ``None``; ``error`` the
+reason a line could not be read, or ``None``; ``raw`` that line's text;
+``resume`` ``(offset, line_no)`` from which reading may start again once this
+event and all before it are handled (``None`` when it may not: a call is
+still pending).
+"""
+
+
+# ---------------------------------------------------------------------------
+# Reading a stream from an offset
+# ---------------------------------------------------------------------------
+
+
+class LineTracker:
+    """Iterate the byte lines of a stream, knowing where each one starts.
+
+    ``offset`` and ``line_no`` are those of the stream's current position
+    (the caller has seeked there): the first line read is ``line_no + 1``.
+
+    >>> import io
+    >>> tracker = LineTracker(io.BytesIO(b"ab\\ncd\\n"), offset=10, line_no=4)
+    >>> [(raw, tracker.line_no, tracker.line_start, tracker.offset) for raw in tracker]
+    [(b'ab\\n', 5, 10, 13), (b'cd\\n', 6, 13, 16)]
+    >>> tracker.exhausted
+    True
+    """
+
+    def __init__(self, stream, offset=0, line_no=0):
+        self.stream = stream
+        self.offset = offset
+        self.line_no = line_no
+        self.line_start = offset
+        self.last_raw = b""
+        self.exhausted = False
+
+    def __iter__(self):
+        for raw in self.stream:
+            self.line_start = self.offset
+            self.offset += len(raw)
+            self.line_no += 1
+            self.last_raw = raw
+            yield raw
+        self.exhausted = True
+
+    def last_text(self):
+        """The last line read, decoded and cut to :data:`RAW_LINE_MAX_LENGTH`."""
+        return cdr.decode_line(self.last_raw).rstrip("\r\n")[:RAW_LINE_MAX_LENGTH]
+
+
+def iter_file_events(tracker, fmt="asterisk_csv", mapping=None, **options):
+    """Events (:data:`FileEvent`) of a CDR file read through ``tracker``.
+
+    ``tracker`` is a :class:`LineTracker` on a binary file positioned at its
+    ``offset``, after its ``line_no`` lines (0 and 0 for a new file; a
+    previous event's ``resume`` to go on); once the events are exhausted, it
+    tells how far the file was read. ``fmt`` is ``asterisk_csv``
+    (``Master.csv``) or ``mapped`` (a CSV described by ``mapping``,
+    ``options`` being :func:`.cdr.iter_mapped_rows`' ``has_header``,
+    ``delimiter`` and ``date_format``). A mapping that does not fit the file
+    raises :class:`.cdr.CdrError` when iteration starts.
+
+    Reading a file in one go, or in two runs from the resume point of an
+    event, gives the same events:
+
+    >>> import io
+    >>> def line(uid, dst, disposition, billsec):
+    ...     return ('"","0912345678","400","q","","SIP/trunk-01","SIP/%s-02","Queue","",'
+    ...             '"2024-03-04 08:00:00",,"2024-03-04 08:01:00",60,%d,"%s","DOCUMENTATION",'
+    ...             '"%s",""\\n' % (dst, billsec, disposition, uid)).encode()
+    >>> data = (line("1.1", "101", "NO ANSWER", 0) + line("1.1", "102", "ANSWERED", 50)
+    ...         + b"garbage\\n" + line("2.2", "103", "ANSWERED", 10))
+    >>> tracker = LineTracker(io.BytesIO(data))
+    >>> events = list(iter_file_events(tracker))
+    >>> [(e.line_no, e.values and e.values["extension"], e.error, e.resume) for e in events]
+    [(3, None, 'columns: expected 16 to 21, got 1', None), (1, '102', None, (318, 3)), (4, '103', None, (473, 4))]
+    >>> tracker.offset, tracker.line_no
+    (473, 4)
+
+    The first call ended when line 4 was read: a second run starts there.
+
+    >>> stream = io.BytesIO(data)
+    >>> _ = stream.seek(318)
+    >>> events = iter_file_events(LineTracker(stream, offset=318, line_no=3))
+    >>> [(e.line_no, e.values["extension"]) for e in events]
+    [(4, '103')]
+
+    A mapped file read again from the middle reads its header first:
+
+    >>> data = b"id,when,ext,number,talk\\n" + b"".join(
+    ...     b"c%d,2024-03-04 08:0%d:00,101,0912345678,%d\\n" % (n, n, n * 10) for n in (1, 2, 3))
+    >>> mapping = {"external_uid": "id", "start": "when", "extension": "ext",
+    ...            "phone": "number", "duration": "talk"}
+    >>> events = list(iter_file_events(LineTracker(io.BytesIO(data)), "mapped", mapping))
+    >>> [(e.line_no, e.values["external_uid"], e.resume) for e in events]
+    [(2, 'c1', (65, 2)), (3, 'c2', (106, 3)), (4, 'c3', (147, 4))]
+    >>> stream = io.BytesIO(data)
+    >>> _ = stream.seek(106)
+    >>> events = iter_file_events(LineTracker(stream, 106, 3), "mapped", mapping)
+    >>> [(e.line_no, e.values["external_uid"], e.values["duration"]) for e in events]
+    [(4, 'c3', 30)]
+    """
+    if fmt == "asterisk_csv":
+        return _iter_asterisk_events(tracker)
+    if fmt == "mapped":
+        return _iter_mapped_events(tracker, mapping or {}, **options)
+    raise ValueError(f"unknown CDR format {fmt!r}")
+
+
+def _iter_asterisk_events(tracker):
+    base = tracker.line_no
+    for first, call, line_nos, error in cdr.iter_asterisk_calls(tracker):
+        if error:
+            yield FileEvent(first + base, None, error, tracker.last_text(), None)
+            continue
+        values = asterisk_call_values(call, [number + base for number in line_nos])
+        if tracker.exhausted:
+            resume = (tracker.offset, tracker.line_no)
+        else:
+            # The call ended because the line just read starts another one:
+            # the next run reads that line again.
+            resume = (tracker.line_start, tracker.line_no - 1)
+        yield FileEvent(first + base, values, None, None, resume)
+
+
+def _iter_mapped_events(tracker, mapping, has_header=True, delimiter=",", date_format=None):
+    date_format = date_format or cdr.ASTERISK_DATE_FORMAT
+    lines, delta = tracker, tracker.line_no
+    if has_header and tracker.offset:
+        # Going on in the middle of a file: read its header again first.
+        stream = tracker.stream
+        stream.seek(0)
+        header = stream.readline()
+        stream.seek(tracker.offset)
+        lines, delta = itertools.chain([header], tracker), tracker.line_no - 1
+    utc = "%z" in date_format
+    rows = cdr.iter_mapped_rows(
+        lines, mapping, has_header=has_header, delimiter=delimiter, date_format=date_format
+    )
+    for local_no, values, error in rows:
+        resume = (tracker.offset, tracker.line_no)
+        if error:
+            yield FileEvent(local_no + delta, None, error, tracker.last_text(), resume)
+            continue
+        values = complete_values(dict(values, utc=utc, lines=[local_no + delta]))
+        yield FileEvent(local_no + delta, values, None, None, resume)
+
+
+# ---------------------------------------------------------------------------
+# One shape of values
+# ---------------------------------------------------------------------------
+
+
+def asterisk_call_values(call, line_nos=()):
+    """Values of a call merged by :func:`.cdr.merge_legs`.
+
+    The talk time is the answered leg's ``billsec``; Asterisk dates are the
+    PBX's local time (``utc`` false).
+
+    >>> call = {"external_uid": "1709515800.5", "start": datetime(2024, 3, 4, 8, 30),
+    ...         "billsec": 240, "ring_duration": 18, "direction": "inbound",
+    ...         "disposition": "answered", "extension": "103", "phone": "02838221234",
+    ...         "src": "02838221234", "dst": "400"}
+    >>> values = asterisk_call_values(call, [3, 4])
+    >>> values["duration"], values["ring_duration"], values["lines"], values["utc"]
+    (240, 18, [3, 4], False)
+    """
+    return {
+        "external_uid": call["external_uid"],
+        "start": call["start"],
+        "utc": False,
+        "duration": call["billsec"],
+        "ring_duration": call["ring_duration"],
+        "direction": call["direction"],
+        "disposition": call["disposition"],
+        "extension": call["extension"],
+        "phone": call["phone"],
+        "src": call["src"],
+        "dst": call["dst"],
+        "lines": list(line_nos),
+    }
+
+
+def _is_extension(number):
+    return bool(number) and number.isdigit() and len(number) <= cdr.EXTENSION_MAX_DIGITS
+
+
+def complete_values(values):
+    """Fill what a CSV export or a push left out, from what it gave.
+
+    - ``direction`` from ``src`` and ``dst`` (:func:`.cdr.call_direction`);
+    - ``extension`` and ``phone`` from ``src`` / ``dst`` by direction;
+    - ``disposition``: answered when talked, else no_answer;
+    - ``ring_duration`` 0, ``duration`` 0;
+    - ``external_uid``: a digest of the call's data, so that the same row
+      imported twice is still recognised.
+
+    >>> values = complete_values({"start": datetime(2024, 3, 4, 8), "src": "101",
+    ...                           "dst": "0912345678", "duration": 30})
+    >>> [values[key] for key in ("direction", "extension", "phone", "disposition", "ring_duration")]
+    ['outbound', '101', '0912345678', 'answered', 0]
+    >>> values["external_uid"][:5], len(values["external_uid"])
+    ('sha1:', 45)
+    >>> complete_values({"start": datetime(2024, 3, 4, 8), "direction": "inbound",
+    ...                  "src": "0912345678", "dst": "102"})["disposition"]
+    'no_answer'
+    """
+    values = {key: values.get(key) for key in VALUE_KEYS}
+    for key in ("external_uid", "extension", "phone", "src", "dst"):
+        values[key] = str(values[key] or "").strip()
+    values["duration"] = values["duration"] or 0
+    values["ring_duration"] = values["ring_duration"] or 0
+    values["utc"] = bool(values["utc"])
+    values["lines"] = list(values["lines"] or [])
+    src, dst = values["src"], values["dst"]
+    if not values["direction"]:
+        values["direction"] = cdr.call_direction(src, dst)
+    outbound = values["direction"] == "outbound"
+    if not values["extension"]:
+        candidate = src if outbound else dst
+        values["extension"] = candidate if _is_extension(candidate) else ""
+    if not values["phone"] and values["direction"] in ("inbound", "outbound"):
+        values["phone"] = dst if outbound else src
+    if not values["disposition"]:
+        values["disposition"] = "answered" if values["duration"] > 0 else "no_answer"
+    if not values["external_uid"]:
+        values["external_uid"] = _digest_uid(values)
+    return values
+
+
+def _digest_uid(values):
+    """A stable id for a call without one: a digest of its data."""
+    start = values["start"].isoformat() if values["start"] else ""
+    data = "|".join(
+        str(part)
+        for part in (
+            start,
+            values["direction"],
+            values["extension"],
+            values["phone"],
+            values["src"],
+            values["dst"],
+            values["duration"],
+        )
+    )
+    return "sha1:" + hashlib.sha1(data.encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# Pushed JSON items
+# ---------------------------------------------------------------------------
+
+
+def parse_push_datetime(value):
+    """``(naive datetime, utc)`` from a pushed ``start``.
+
+    ISO 8601 with an offset or ``Z`` is converted to UTC; without one it is
+    the PBX's local time (``utc`` false); a number is a Unix time (UTC).
+
+    >>> parse_push_datetime("2024-03-04T08:00:05+07:00")
+    (datetime.datetime(2024, 3, 4, 1, 0, 5), True)
+    >>> parse_push_datetime("2024-03-04 08:00:05")
+    (datetime.datetime(2024, 3, 4, 8, 0, 5), False)
+    >>> parse_push_datetime("2024-03-04T01:00:05Z"), parse_push_datetime(1709514005)
+    ((datetime.datetime(2024, 3, 4, 1, 0, 5), True), (datetime.datetime(2024, 3, 4, 1, 0, 5), True))
+    >>> try:
+    ...     parse_push_datetime("04/03/2024")
+    ... except cdr.CdrError as error:
+    ...     print(error)
+    start: invalid date '04/03/2024'
+    """
+    if isinstance(value, bool) or value in (None, ""):
+        raise cdr.CdrError("start: missing date")
+    if isinstance(value, (int, float)):
+        try:
+            date = datetime.fromtimestamp(value, timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise cdr.CdrError(f"start: invalid date {value!r}") from None
+        return date.replace(tzinfo=None), True
+    text = str(value).strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        date = datetime.fromisoformat(text)
+    except ValueError:
+        raise cdr.CdrError(f"start: invalid date {value!r}") from None
+    if date.tzinfo is None:
+        return date, False
+    return date.astimezone(timezone.utc).replace(tzinfo=None), True
+
+
+def parse_push_seconds(field, value):
+    """Seconds of a pushed duration: a number, or text as in CSV files.
+
+    >>> parse_push_seconds("duration", 75), parse_push_seconds("duration", 74.6)
+    (75, 75)
+    >>> parse_push_seconds("duration", "1:15"), parse_push_seconds("duration", None)
+    (75, None)
+    >>> try:
+    ...     parse_push_seconds("ring_duration", -1)
+    ... except cdr.CdrError as error:
+    ...     print(error)
+    ring_duration: not a duration -1
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise cdr.CdrError(f"{field}: not a duration {value!r}")
+    if isinstance(value, (int, float)):
+        if value < 0:
+            raise cdr.CdrError(f"{field}: not a duration {value!r}")
+        return round(value)
+    return cdr._parse_seconds(field, str(value))
+
+
+def parse_push_item(item):
+    """Values of one pushed call (a JSON object); raises :class:`.cdr.CdrError`.
+
+    Keys: ``external_uid`` and ``start`` (required), ``duration``,
+    ``ring_duration``, ``direction``, ``disposition``, ``extension``,
+    ``phone``, ``src``, ``dst`` (see :func:`complete_values` for what is
+    derived when missing). Unknown keys are an error, so that a typo does
+    not silently lose data.
+
+    >>> values = parse_push_item({"external_uid": "pbx1-42", "start": "2024-03-04T08:00:00+07:00",
+    ...     "direction": "out", "extension": "101", "phone": "0912345678", "duration": 61,
+    ...     "disposition": "ANSWERED"})
+    >>> [values[key] for key in ("external_uid", "start", "utc", "direction", "duration")]
+    ['pbx1-42', datetime.datetime(2024, 3, 4, 1, 0), True, 'outbound', 61]
+    >>> for item in ({"start": "2024-03-04 08:00:00"}, {"external_uid": "x", "start": "2024-03-04",
+    ...              "agent": "101"}, ["not", "an", "object"]):
+    ...     try:
+    ...         parse_push_item(item)
+    ...     except cdr.CdrError as error:
+    ...         print(error)
+    external_uid: missing value
+    agent: unknown key
+    item: expected a JSON object
+    """
+    if not isinstance(item, dict):
+        raise cdr.CdrError("item: expected a JSON object")
+    unknown = sorted(set(item) - set(cdr.MAPPED_KEYS))
+    if unknown:
+        raise cdr.CdrError(f"{unknown[0]}: unknown key")
+    uid = item.get("external_uid")
+    if isinstance(uid, bool) or not str(uid if uid is not None else "").strip():
+        raise cdr.CdrError("external_uid: missing value")
+    if len(str(uid).strip()) > EXTERNAL_UID_MAX_LENGTH:
+        raise cdr.CdrError(f"external_uid: longer than {EXTERNAL_UID_MAX_LENGTH} characters")
+    for key in ("direction", "disposition", "extension", "phone", "src", "dst"):
+        if item.get(key) is not None and not isinstance(item[key], (str, int)):
+            raise cdr.CdrError(f"{key}: expected text, got {item[key]!r}")
+    start, utc = parse_push_datetime(item.get("start"))
+    return complete_values(
+        {
+            "external_uid": str(uid),
+            "start": start,
+            "utc": utc,
+            "duration": parse_push_seconds("duration", item.get("duration")),
+            "ring_duration": parse_push_seconds("ring_duration", item.get("ring_duration")),
+            "direction": cdr.normalize_direction(str(item.get("direction") or "")),
+            "disposition": cdr.normalize_disposition(str(item.get("disposition") or "")),
+            "extension": item.get("extension"),
+            "phone": item.get("phone"),
+            "src": item.get("src"),
+            "dst": item.get("dst"),
+        }
+    )
