@@ -11,3 +11,12 @@ from . import kpi_scorecard
 from . import hr_employee
 from . import hr_leave_type
 from . import helpdesk_ticket
+from . import kpi_call_source
+from . import kpi_call_mapping
+from . import kpi_call
+from . import kpi_call_import
+from . import kpi_call_budget_warning
+from . import kpi_call_report
+from . import kpi_measure_call
+from . import hr_job
+from . import hr_employee_call

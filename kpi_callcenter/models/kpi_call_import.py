@@ -1,0 +1,325 @@
+# Copyright 2026 KPI Call Center
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""A CDR file being imported: its progress, its counters and the lines it rejected.
+
+The file is read as a stream from the position reached so far, in batches; each batch
+runs in a savepoint and moves the position on. In the background, the cron
+``_cron_process_imports`` works for a bounded time, stops at a call boundary and
+reports its progress, so that Odoo commits and calls it again at once until every
+import is done. ``kpi.call.source.import_cdr`` runs the same loop to the end, now.
+"""
+
+import base64
+import csv
+import io
+import logging
+import time
+
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..engine import callrecord
+from ..engine.cdr import CdrError
+
+_logger = logging.getLogger(__name__)
+
+
+class KpiCallImport(models.Model):
+    _name = "kpi.call.import"
+    _description = "Call Log Import"
+    _order = "id desc"
+    _check_company_auto = True
+
+    # Calls per batch (one savepoint, a handful of queries each) and the time a cron
+    # run may work before it hands over (it is called again at once).
+    _batch_size = 1000
+    _cron_time_limit = 120
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
+    name = fields.Char(compute="_compute_name", store=True, readonly=False)
+    source_id = fields.Many2one(
+        "kpi.call.source", string="PBX", required=True, index=True, ondelete="cascade", check_company=True
+    )
+    company_id = fields.Many2one(related="source_id.company_id", store=True, index=True, precompute=True)
+    file = fields.Binary(attachment=True, copy=False)
+    file_name = fields.Char()
+    file_size = fields.Float(readonly=True, copy=False, digits=(20, 0), help="Bytes.")
+    file_format = fields.Selection(
+        [("asterisk_csv", "Asterisk cdr-csv (Master.csv)"), ("mapped", "CSV with a saved mapping")],
+        string="Format",
+        required=True,
+        default="asterisk_csv",
+    )
+    mapping_id = fields.Many2one("kpi.call.mapping", string="CSV mapping", check_company=True)
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("queued", "Queued"),
+            ("running", "Running"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="draft",
+        index=True,
+        copy=False,
+    )
+    position = fields.Float(
+        readonly=True, copy=False, digits=(20, 0), help="Bytes of the file read so far."
+    )
+    line_count = fields.Integer(string="Lines read", readonly=True, copy=False)
+    imported_count = fields.Integer(string="Imported", readonly=True, copy=False)
+    duplicate_count = fields.Integer(string="Duplicates", readonly=True, copy=False)
+    rejected_count = fields.Integer(string="Rejected", readonly=True, copy=False)
+    progress = fields.Float(compute="_compute_progress", digits=(16, 1))
+    line_ids = fields.One2many("kpi.call.import.line", "import_id", string="Rejected lines", readonly=True)
+    call_ids = fields.One2many("kpi.call", "import_id", string="Calls", readonly=True)
+    date_start = fields.Datetime(string="Started on", readonly=True, copy=False)
+    date_done = fields.Datetime(string="Finished on", readonly=True, copy=False)
+    error = fields.Text(readonly=True, copy=False, help="Why the import stopped.")
+    rejected_report = fields.Binary(compute="_compute_rejected_report", string="Rejected lines (CSV)")
+    rejected_report_name = fields.Char(compute="_compute_rejected_report")
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("file_name", "source_id")
+    def _compute_name(self):
+        for record in self:
+            if not record.name:
+                record.name = record.file_name or self.env._(
+                    "Import of %(source)s", source=record.source_id.name or ""
+                )
+
+    @api.depends("position", "file_size", "state")
+    def _compute_progress(self):
+        for record in self:
+            if record.state == "done":
+                record.progress = 100.0
+            elif record.file_size:
+                record.progress = min(100.0, 100.0 * record.position / record.file_size)
+            else:
+                record.progress = 0.0
+
+    @api.depends("line_ids")
+    def _compute_rejected_report(self):
+        for record in self:
+            output = io.StringIO()
+            writer = csv.writer(output)
+            writer.writerow([self.env._("Line"), self.env._("Reason"), self.env._("Content")])
+            for line in record.line_ids:
+                writer.writerow([line.line_no, line.reason, line.content or ""])
+            record.rejected_report = base64.b64encode(output.getvalue().encode())
+            stem = (record.file_name or "calls").rsplit(".", 1)[0]
+            record.rejected_report_name = f"{stem}-rejected.csv"
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("file_format", "mapping_id")
+    def _check_mapping_id(self):
+        for record in self:
+            if record.file_format == "mapped" and not record.mapping_id:
+                raise ValidationError(
+                    self.env._(
+                        "Call import %(name)s: a CSV file needs a saved column mapping (field CSV mapping).",
+                        name=record.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Onchanges
+    # ------------------------------------------------------------------
+    @api.onchange("source_id")
+    def _onchange_source_id(self):
+        if self.source_id.mapping_id and not self.mapping_id:
+            self.mapping_id = self.source_id.mapping_id
+            self.file_format = "mapped"
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_start(self):
+        """Queue the import (or go on after a failure): the cron reads the file in the background."""
+        for record in self:
+            if record.state not in ("draft", "failed"):
+                continue
+            if not record.file:
+                raise UserError(
+                    self.env._("Call import %(name)s: choose a file first (field File).", name=record.display_name)
+                )
+            record.write({"state": "queued", "error": False})
+        self.env.ref("kpi_callcenter.ir_cron_kpi_call_import")._trigger()
+
+    def action_cancel(self):
+        self.filtered(lambda record: record.state in ("draft", "queued", "running", "failed")).write(
+            {"state": "cancelled"}
+        )
+
+    def action_view_calls(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("kpi_callcenter.kpi_call_action")
+        action["domain"] = [("import_id", "=", self.id)]
+        return action
+
+    # ------------------------------------------------------------------
+    # Processing
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_process_imports(self):
+        """Work on the queued imports for a bounded time; report what is left."""
+        deadline = time.monotonic() + self._cron_time_limit
+        imports = self.search([("state", "in", ("queued", "running"))], order="id")
+        done = 0
+        for record in imports:
+            if time.monotonic() > deadline:
+                break
+            done += record.with_company(record.company_id)._process(deadline=deadline)
+        remaining = self.search_count([("state", "in", ("queued", "running"))])
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    def _process(self, stream=None, deadline=None):
+        """Read the file on from ``position``; return True once the import is over.
+
+        :param stream: a binary file to read instead of the stored one (an import from a
+            path on the server, e.g. the benchmark)
+        :param deadline: a ``time.monotonic()`` value: stop at the first call boundary
+            after it (None: read to the end)
+        """
+        self.ensure_one()
+        if self.state not in ("queued", "running"):
+            return self.state in ("done", "failed", "cancelled")
+        if not self.date_start:
+            self.date_start = fields.Datetime.now()
+        self.state = "running"
+        try:
+            own_stream = stream is None
+            if own_stream:
+                stream = self._open_file()
+            try:
+                finished = self._process_stream(stream, deadline)
+            finally:
+                if own_stream:
+                    stream.close()
+        except (CdrError, OSError, UserError, ValidationError, psycopg2.Error) as error:
+            _logger.info("Call import %s (id %s) failed: %s", self.display_name, self.id, error)
+            self.write({"state": "failed", "error": str(error.args[0] if error.args else error)})
+            return True
+        if finished:
+            self.write({"state": "done", "date_done": fields.Datetime.now()})
+        return finished
+
+    def _open_file(self):
+        """A binary stream on the stored file (the filestore's file: not loaded in memory)."""
+        self.ensure_one()
+        self.check_access("read")
+        attachment_sudo = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [("res_model", "=", self._name), ("res_field", "=", "file"), ("res_id", "=", self.id)],
+                limit=1,
+            )
+        )
+        if not attachment_sudo:
+            raise UserError(self.env._("Call import %(name)s: the file is missing.", name=self.display_name))
+        if not self.file_size:
+            self.file_size = attachment_sudo.file_size
+        if attachment_sudo.store_fname:
+            return open(attachment_sudo._full_path(attachment_sudo.store_fname), "rb")
+        return io.BytesIO(attachment_sudo.raw)
+
+    def _file_options(self):
+        """``iter_file_events`` arguments of the import's format."""
+        if self.file_format == "mapped":
+            return {"fmt": "mapped", **self.mapping_id._get_reader_options()}
+        return {"fmt": "asterisk_csv"}
+
+    def _process_stream(self, stream, deadline):
+        """Import batches of events until the end of ``stream`` or the ``deadline``."""
+        if not self.file_size:
+            size = stream.seek(0, io.SEEK_END)
+            self.file_size = size
+        position = int(self.position)
+        stream.seek(position)
+        tracker = callrecord.LineTracker(stream, position, self.line_count)
+        events = callrecord.iter_file_events(tracker, **self._file_options())
+        batch = []
+        for event in events:
+            batch.append(event)
+            over_time = deadline is not None and time.monotonic() > deadline
+            if len(batch) < self._batch_size and not (over_time and event.resume):
+                continue
+            self._import_events(batch, event.resume)
+            batch = []
+            if over_time and event.resume:
+                return False
+        self._import_events(batch, (tracker.offset, tracker.line_no))
+        return True
+
+    def _import_events(self, events, resume):
+        """Import one batch of events in a savepoint; move the position to ``resume``."""
+        counters = {"imported_count": 0, "duplicate_count": 0, "rejected_count": 0}
+        with self.env.cr.savepoint():
+            rejected = []
+            entries = []
+            for event in events:
+                if event.error:
+                    rejected.append(self._prepare_line_vals(event.line_no, event.error, event.raw))
+                else:
+                    entries.append((event.line_no, event.values))
+            values_by_line = dict(entries)
+            for line_no, status, detail in self.source_id._store_calls(entries, import_record=self):
+                if status == "created":
+                    counters["imported_count"] += 1
+                elif status == "duplicate":
+                    counters["duplicate_count"] += 1
+                else:
+                    values = values_by_line[line_no]
+                    rejected.append(self._prepare_line_vals(line_no, detail, self._describe_call(values)))
+            counters["rejected_count"] = len(rejected)
+            rejected.sort(key=lambda vals: vals["line_no"])
+            self.env["kpi.call.import.line"].create(rejected)
+            vals = {key: self[key] + count for key, count in counters.items()}
+            if resume:
+                vals.update(position=resume[0], line_count=resume[1])
+            self.write(vals)
+        # A million calls must not pile up in the cache of one transaction.
+        self.env.invalidate_all()
+
+    def _prepare_line_vals(self, line_no, reason, content):
+        return {"import_id": self.id, "line_no": line_no, "reason": reason, "content": content}
+
+    @api.model
+    def _describe_call(self, values):
+        """A rejected call, in a few words, for the report."""
+        lines = values.get("lines") or []
+        text = self.env._(
+            "call %(uid)s, extension %(extension)s, %(src)s → %(dst)s",
+            uid=values.get("external_uid") or "?",
+            extension=values.get("extension") or "?",
+            src=values.get("src") or "?",
+            dst=values.get("dst") or "?",
+        )
+        if len(lines) > 1:
+            text += self.env._(" (lines %(lines)s)", lines=", ".join(str(line) for line in lines))
+        return text[: callrecord.RAW_LINE_MAX_LENGTH]
+
+
+class KpiCallImportLine(models.Model):
+    """A line of a CDR file that did not become a call, and why."""
+
+    _name = "kpi.call.import.line"
+    _description = "Call Log Import: rejected line"
+    _order = "import_id, line_no, id"
+
+    import_id = fields.Many2one("kpi.call.import", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="import_id.company_id", store=True, index=True)
+    line_no = fields.Integer(string="Line", required=True)
+    reason = fields.Char(required=True)
+    content = fields.Char()

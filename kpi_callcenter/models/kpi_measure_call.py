@@ -1,0 +1,81 @@
+# Copyright 2026 KPI Call Center
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+from odoo.tools import SQL
+
+
+class KpiMeasureCall(models.AbstractModel):
+    """Calls of the PBX call log (``kpi.call``), by start time.
+
+    - ``inbound_count`` / ``outbound_count``: calls of that direction, answered or not;
+    - ``answered_rate``: % of the agent's calls (both directions) that were answered;
+    - ``inbound_duration`` / ``outbound_duration``: talk time in minutes;
+    - ``avg_handle_time``: talk time of the answered calls ÷ answered calls, in seconds;
+    - ``cost``: cost of the calls (outbound), in company currency.
+    """
+
+    _name = "kpi.measure.call"
+    _inherit = "kpi.measure"
+    _description = "KPI Measure: Phone calls"
+
+    @api.model
+    def _measure_aggregations(self):
+        return {
+            "inbound_count": "count",
+            "outbound_count": "count",
+            "answered_rate": "ratio",
+            "inbound_duration": "sum",
+            "outbound_duration": "sum",
+            "avg_handle_time": "avg",
+            "cost": "sum",
+        }
+
+    @api.model
+    def _get_values(self, definition, employees, date_from, date_to):
+        if not employees:
+            return {}
+        start, stop = self._period_bounds(date_from, date_to)
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT c.employee_id,
+                       COUNT(*),
+                       COUNT(*) FILTER (WHERE c.direction = 'inbound'),
+                       COUNT(*) FILTER (WHERE c.direction = 'outbound'),
+                       COUNT(*) FILTER (WHERE c.disposition = 'answered'),
+                       COALESCE(SUM(c.duration) FILTER (WHERE c.direction = 'inbound'), 0),
+                       COALESCE(SUM(c.duration) FILTER (WHERE c.direction = 'outbound'), 0),
+                       COALESCE(SUM(c.duration) FILTER (WHERE c.disposition = 'answered'), 0),
+                       COALESCE(SUM(c.cost), 0)
+                  FROM kpi_call c
+                 WHERE c.company_id = %(company)s
+                   AND c.employee_id IN %(employees)s
+                   AND c.start >= %(start)s AND c.start < %(stop)s
+              GROUP BY c.employee_id
+                """,
+                company=definition.company_id.id,
+                employees=tuple(employees.ids),
+                start=start,
+                stop=stop,
+            )
+        )
+        result = {}
+        for employee_id, total, inbound, outbound, answered, in_secs, out_secs, talk_secs, cost in rows:
+            result[employee_id] = self._measure_value(
+                definition.measure,
+                {
+                    "inbound_count": inbound,
+                    "outbound_count": outbound,
+                    "answered_rate": 100.0 * answered / total if total else 0.0,
+                    "inbound_duration": in_secs / 60.0,
+                    "outbound_duration": out_secs / 60.0,
+                    "avg_handle_time": talk_secs / answered if answered else 0.0,
+                    "cost": cost,
+                },
+            )
+        return result
+
+    @api.model
+    def _measure_value(self, measure, values):
+        """The value of ``measure`` among the figures of one agent (hook for new measures)."""
+        return float(values.get(measure, 0.0))
