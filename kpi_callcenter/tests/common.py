@@ -1,0 +1,160 @@
+# Copyright 2026 KPI Call Center
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Shared fixtures for the KPI tests (and the payroll bridge's).
+
+A company in VND with a Mon–Fri 8 h schedule in UTC, a team manager with agents under
+him (each with a user), an HR officer and an HR manager; helpers to create KPI
+definitions, plans, manual values, sale orders and helpdesk tickets. Nothing relies on
+demo data or on today's date.
+"""
+
+from datetime import date, datetime
+
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+
+class KpiCommon(TransactionCase):
+    # A month with 22 working days Mon-Fri: March 2027 (1st is a Monday; 23 weekdays).
+    date_from = date(2027, 3, 1)
+    date_to = date(2027, 3, 31)
+    agent_count = 3
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tz="UTC", tracking_disable=False))
+        cls.vnd = cls.env.ref("base.VND")
+        cls.vnd.active = True
+        cls.company = cls.env["res.company"].create({"name": "KPI Test Co", "currency_id": cls.vnd.id})
+        cls.calendar = cls.company.resource_calendar_id
+        cls.calendar.tz = "UTC"
+        cls.env.user.company_ids |= cls.company
+        companies = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
+        cls.user_hr_manager = new_test_user(
+            cls.env, "kpi_hr_manager", groups="base.group_user,hr.group_hr_manager,kpi_callcenter.group_kpi_manager",
+            **companies,
+        )
+        cls.user_officer = new_test_user(
+            cls.env, "kpi_officer", groups="base.group_user,hr.group_hr_user,kpi_callcenter.group_kpi_officer",
+            **companies,
+        )
+        cls.user_manager = new_test_user(
+            cls.env, "kpi_team_manager", groups="base.group_user,kpi_callcenter.group_kpi_team_manager",
+            **companies,
+        )
+        cls.manager = cls._create_employee("Team Manager", cls.user_manager)
+        cls.agent_users = cls.env["res.users"]
+        cls.agents = cls.env["hr.employee"]
+        for index in range(1, cls.agent_count + 1):
+            user = new_test_user(cls.env, f"kpi_agent{index}", groups="base.group_user", **companies)
+            cls.agent_users |= user
+            cls.agents |= cls._create_employee(f"Agent {index}", user, parent=cls.manager)
+        cls.agent1, cls.agent2 = cls.agents[:1], cls.agents[1:2]
+        cls.partner = cls.env["res.partner"].create({"name": "Customer", "company_id": cls.company.id})
+        cls.product = cls.env["product.product"].create(
+            {"name": "Phone case", "list_price": 100000.0, "type": "consu"}
+        )
+
+    # ------------------------------------------------------------------
+    # Factories
+    # ------------------------------------------------------------------
+    @classmethod
+    def _create_employee(cls, name, user=None, parent=None, company=None):
+        company = company or cls.company
+        return cls.env["hr.employee"].create(
+            {
+                "name": name,
+                "user_id": user.id if user else False,
+                "parent_id": parent.id if parent else False,
+                "company_id": company.id,
+                "resource_calendar_id": company.resource_calendar_id.id,
+                "tz": "UTC",
+            }
+        )
+
+    @classmethod
+    def _create_definition(cls, code, source="manual", measure=None, **values):
+        measure = measure or {"manual": "manual", "domain": "domain"}.get(source)
+        return cls.env["kpi.definition"].create(
+            {
+                "name": values.pop("name", code),
+                "code": code,
+                "source": source,
+                "measure": measure,
+                "company_id": cls.company.id,
+                "explanation": values.pop("explanation", f"How {code} is computed."),
+                **values,
+            }
+        )
+
+    @classmethod
+    def _create_plan(cls, lines, employees=None, activate=True, **values):
+        """lines: iterable of (definition, weight, target) or dicts of plan line values."""
+        line_commands = []
+        for line in lines:
+            if isinstance(line, dict):
+                line_commands.append(Command.create(line))
+            else:
+                definition, weight, target = line
+                line_commands.append(
+                    Command.create({"definition_id": definition.id, "weight": weight, "target": target})
+                )
+        plan = cls.env["kpi.plan"].create(
+            {
+                "name": values.pop("name", "Test plan"),
+                "company_id": cls.company.id,
+                "employee_ids": [Command.set((employees if employees is not None else cls.agents).ids)],
+                "line_ids": line_commands,
+                **values,
+            }
+        )
+        if activate:
+            plan.action_activate()
+        return plan
+
+    @classmethod
+    def _add_manual_values(cls, definition, values, day=None):
+        """values: {employee: value or [values]} on ``day`` (default: the 10th of the period)."""
+        day = day or cls.date_from.replace(day=10)
+        vals_list = []
+        for employee, employee_values in values.items():
+            if not isinstance(employee_values, list | tuple):
+                employee_values = [employee_values]
+            for value in employee_values:
+                vals_list.append(
+                    {"employee_id": employee.id, "definition_id": definition.id, "date": day, "value": value}
+                )
+        return cls.env["kpi.manual.value"].create(vals_list)
+
+    @classmethod
+    def _create_sale_order(cls, user, amount, when, qty=1.0, product=None, confirm=True):
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.partner.id,
+                "user_id": user.id,
+                "company_id": cls.company.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": (product or cls.product).id,
+                            "product_uom_qty": qty,
+                            "price_unit": amount / qty,
+                            "tax_id": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        if confirm:
+            order.action_confirm()
+        order.date_order = when
+        return order
+
+    @classmethod
+    def _generate(cls, plan, date_from=None, date_to=None):
+        return plan.generate_scorecards(date_from or cls.date_from, date_to or cls.date_to)
+
+    @staticmethod
+    def _dt(*args):
+        return datetime(*args)
