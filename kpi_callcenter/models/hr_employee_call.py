@@ -153,6 +153,9 @@ class HrEmployee(models.Model):
         if not employee_ids:
             return {}
         first = datetime.combine(month, time.min)
+        self.env["kpi.call"].flush_model(["employee_id", "direction", "start", "cost"])
+        self.env["hr.employee"].flush_model(["resource_id"])
+        self.env["resource.resource"].flush_model(["tz"])
         rows = self.env.execute_query(
             SQL(
                 """

@@ -93,10 +93,10 @@ class KpiCall(models.Model):
             if call.source_id.company_id != call.company_id:
                 raise ValidationError(
                     self.env._(
-                        "Call %(call)s: its company %(company)s is not the company of its PBX %(source)s.",
+                        "Call %(call)s: its company %(company)s is not the company of its PBX %(pbx)s.",
                         call=call.external_uid,
                         company=call.company_id.name,
-                        source=call.source_id.name,
+                        pbx=call.source_id.name,
                     )
                 )
 
@@ -108,6 +108,7 @@ class KpiCall(models.Model):
         """The ``external_uids`` already logged for ``source`` (one query, all calls)."""
         if not external_uids:
             return set()
+        self.flush_model(["source_id", "external_uid"])
         rows = self.env.execute_query(
             SQL(
                 "SELECT external_uid FROM kpi_call WHERE source_id = %s AND external_uid IN %s",

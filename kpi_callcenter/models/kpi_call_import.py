@@ -93,7 +93,7 @@ class KpiCallImport(models.Model):
         for record in self:
             if not record.name:
                 record.name = record.file_name or self.env._(
-                    "Import of %(source)s", source=record.source_id.name or ""
+                    "Import of %(pbx)s", pbx=record.source_id.name or ""
                 )
 
     @api.depends("position", "file_size", "state")
@@ -177,9 +177,9 @@ class KpiCallImport(models.Model):
         imports = self.search([("state", "in", ("queued", "running"))], order="id")
         done = 0
         for record in imports:
+            done += record.with_company(record.company_id)._process(deadline=deadline)
             if time.monotonic() > deadline:
                 break
-            done += record.with_company(record.company_id)._process(deadline=deadline)
         remaining = self.search_count([("state", "in", ("queued", "running"))])
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 

@@ -1,6 +1,6 @@
 # Copyright 2026 KPI Call Center
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import datetime
+from datetime import datetime, timezone
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -64,7 +64,8 @@ class KpiCallMapping(models.Model):
                     self.env._("CSV mapping %(name)s: the code asterisk_csv is reserved.", name=mapping.name)
                 )
             try:
-                datetime.now().strftime(mapping.date_format)
+                sample = datetime(2024, 3, 4, 8, 5, 9, tzinfo=timezone.utc)
+                datetime.strptime(sample.strftime(mapping.date_format), mapping.date_format)
             except ValueError as error:
                 raise ValidationError(
                     self.env._(

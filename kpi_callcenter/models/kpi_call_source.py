@@ -128,7 +128,7 @@ class KpiCallSource(models.Model):
         for source in self:
             if source.default_rate < 0:
                 raise ValidationError(
-                    self.env._("PBX %(source)s: the rate for other numbers cannot be negative.", source=source.name)
+                    self.env._("PBX %(pbx)s: the rate for other numbers cannot be negative.", pbx=source.name)
                 )
 
     # ------------------------------------------------------------------
@@ -150,7 +150,7 @@ class KpiCallSource(models.Model):
         return {
             "type": "ir.actions.act_window",
             "res_model": "kpi.call.source.token",
-            "name": self.env._("API token of %(source)s", source=self.name),
+            "name": self.env._("API token of %(pbx)s", pbx=self.name),
             "views": [(False, "form")],
             "target": "new",
             "context": {"default_token": token, "default_source_name": self.name},
@@ -182,6 +182,7 @@ class KpiCallSource(models.Model):
         """
         if not token or len(token) < TOKEN_INDEX_SIZE * 2:
             return self.browse()
+        self.flush_model(["active", "token_index", "token_hash"])
         rows = self.env.execute_query(
             SQL(
                 "SELECT id, token_hash FROM kpi_call_source WHERE active AND token_index = %s",
@@ -231,9 +232,9 @@ class KpiCallSource(models.Model):
         if not mapping:
             raise UserError(
                 self.env._(
-                    "PBX %(source)s: unknown import format %(fmt)r; use asterisk_csv or the code of "
+                    "PBX %(pbx)s: unknown import format %(fmt)r; use asterisk_csv or the code of "
                     "a saved CSV mapping.",
-                    source=self.name,
+                    pbx=self.name,
                     fmt=fmt,
                 )
             )
@@ -250,7 +251,7 @@ class KpiCallSource(models.Model):
                 pass
         raise UserError(
             self.env._(
-                "PBX %(source)s: the file content must be bytes or base64 text.", source=self.name
+                "PBX %(pbx)s: the file content must be bytes or base64 text.", pbx=self.name
             )
         )
 
@@ -294,6 +295,7 @@ class KpiCallSource(models.Model):
     def _prepare_store_context(self):
         """What validating a batch of calls needs, read once per batch."""
         self.ensure_one()
+        self.env["hr.employee"].flush_model(["pbx_extension", "company_id"])
         employees = dict(
             self.env.execute_query(
                 SQL(
@@ -403,6 +405,7 @@ class KpiCallSource(models.Model):
         tails = {vals["phone"][-9:] for vals in vals_list if vals["phone"].startswith("+") and len(vals["phone"]) >= 10}
         if not tails:
             return
+        self.env["res.partner"].flush_model(["active", "company_id", "phone", "mobile"])
         rows = self.env.execute_query(
             SQL(
                 r"""
@@ -481,9 +484,9 @@ class KpiCallRate(models.Model):
             if prefix not in RATE_CATEGORIES and not _NUMBER_PREFIX.match(prefix):
                 raise ValidationError(
                     self.env._(
-                        "PBX %(source)s, rate %(rate)s: the prefix %(prefix)r must be one of %(categories)s "
+                        "PBX %(pbx)s, rate %(rate)s: the prefix %(prefix)r must be one of %(categories)s "
                         "or a number prefix such as +849.",
-                        source=rate.source_id.name,
+                        pbx=rate.source_id.name,
                         rate=rate.name or prefix,
                         prefix=rate.prefix,
                         categories=", ".join(RATE_CATEGORIES),
@@ -492,8 +495,8 @@ class KpiCallRate(models.Model):
             if rate.rate < 0 or rate.billing_increment < 0:
                 raise ValidationError(
                     self.env._(
-                        "PBX %(source)s, rate %(rate)s: the rate and the billing increment cannot be negative.",
-                        source=rate.source_id.name,
+                        "PBX %(pbx)s, rate %(rate)s: the rate and the billing increment cannot be negative.",
+                        pbx=rate.source_id.name,
                         rate=rate.name or prefix,
                     )
                 )

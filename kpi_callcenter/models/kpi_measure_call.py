@@ -35,6 +35,9 @@ class KpiMeasureCall(models.AbstractModel):
         if not employees:
             return {}
         start, stop = self._period_bounds(date_from, date_to)
+        self.env["kpi.call"].flush_model(
+            ["company_id", "employee_id", "start", "direction", "disposition", "duration", "cost"]
+        )
         rows = self.env.execute_query(
             SQL(
                 """
