@@ -133,7 +133,7 @@ class KpiCallApi(http.Controller):
         httprequest = request.httprequest
         if (httprequest.content_length or 0) > MAX_BODY_BYTES:
             return None, self._too_large()
-        body = httprequest.stream.read(MAX_BODY_BYTES + 1)
+        body = httprequest.get_data(cache=False)
         if len(body) > MAX_BODY_BYTES:
             return None, self._too_large()
         try:

@@ -244,16 +244,13 @@ class KpiCallSource(models.Model):
         """Bytes of an ``import_cdr`` content: bytes as they are, text as base64."""
         if isinstance(content, (bytes, bytearray)):
             return bytes(content)
-        if isinstance(content, str):
-            try:
-                return base64.b64decode(content, validate=False)
-            except (binascii.Error, ValueError):
-                pass
-        raise UserError(
-            self.env._(
-                "PBX %(pbx)s: the file content must be bytes or base64 text.", pbx=self.name
-            )
-        )
+        error = self.env._("PBX %(pbx)s: the file content must be bytes or base64 text.", pbx=self.name)
+        if not isinstance(content, str):
+            raise UserError(error)
+        try:
+            return base64.b64decode(content, validate=False)
+        except (binascii.Error, ValueError):
+            raise UserError(error) from None
 
     # ------------------------------------------------------------------
     # Storing calls (file import and push share this)

@@ -3,3 +3,7 @@ from . import test_measures
 from . import test_scorecard
 from . import test_access
 from . import test_call_import
+from . import test_call_api
+from . import test_call_budget
+from . import test_call_measure
+from . import test_call_access
