@@ -193,33 +193,62 @@ class HrEmployee(models.Model):
         }
 
     @api.model
-    def _kpi_check_call_budgets(self, calls):
+    def _kpi_check_call_budgets(self, calls, consumption=None):
         """Warn managers of the budgets that the new outbound ``calls`` made reach 80 % or 100 %.
 
         Called by whoever created the calls; the warnings are system messages, written
         as superuser.
+
+        :param consumption: optional ``{(employee_id, month): cost}`` kept by the caller
+            across batches (an import run): the month totals it already holds are moved on
+            by the new calls instead of being summed again from the database, so that a
+            long import does not re-read the month at each batch.
         """
         calls = calls.filtered(lambda call: call.direction == "outbound" and call.cost)
         if not calls:
             return
-        employees_by_month = defaultdict(set)
+        consumption = {} if consumption is None else consumption
+        new_costs = defaultdict(float)
         for call in calls.sudo():
-            employees_by_month[call.employee_id._kpi_call_month(call.start)].add(call.employee_id.id)
+            new_costs[(call.employee_id.id, call.employee_id._kpi_call_month(call.start))] += call.cost
+        missing = defaultdict(list)
+        for key, cost in new_costs.items():
+            if key in consumption:
+                consumption[key] += cost
+            else:
+                missing[key[1]].append(key[0])
+        for month, employee_ids in missing.items():
+            costs = self._kpi_call_costs(employee_ids, month)
+            consumption.update({(employee_id, month): costs.get(employee_id, 0.0) for employee_id in employee_ids})
+        employees_by_month = defaultdict(set)
+        for employee_id, month in new_costs:
+            employees_by_month[month].add(employee_id)
         for month, employee_ids in employees_by_month.items():
-            self.sudo().browse(employee_ids)._kpi_send_call_budget_warnings(month)
+            employees_sudo = self.sudo().browse(employee_ids)
+            costs = {employee_id: consumption[(employee_id, month)] for employee_id in employee_ids}
+            employees_sudo._kpi_send_call_budget_warnings(month, costs)
 
-    def _kpi_send_call_budget_warnings(self, month):
-        """Send the warnings of ``month`` not sent yet (self: employees, as superuser)."""
-        costs = self._kpi_call_costs(self.ids, month)
+    def _kpi_send_call_budget_warnings(self, month, costs=None):
+        """Send the warnings of ``month`` not sent yet (self: employees, as superuser).
+
+        :param costs: ``{employee_id: outbound cost of the month}``; read when not given
+        """
+        budgets = {employee.id: employee._kpi_get_call_budget() for employee in self}
+        employees = self.filtered(lambda employee: budgets[employee.id])
+        if not employees:
+            return
         warnings = self.env["kpi.call.budget.warning"].search(
-            [("employee_id", "in", self.ids), ("month", "=", month)]
+            [("employee_id", "in", employees.ids), ("month", "=", month)]
         )
         sent = {(warning.employee_id.id, warning.threshold) for warning in warnings}
-        for employee in self:
-            budget = employee._kpi_get_call_budget()
+        employees = employees.filtered(
+            lambda employee: any((employee.id, threshold) not in sent for threshold in CALL_BUDGET_THRESHOLDS)
+        )
+        if costs is None:
+            costs = self._kpi_call_costs(employees.ids, month)
+        for employee in employees:
+            budget = budgets[employee.id]
             consumed = costs.get(employee.id, 0.0)
-            if not budget:
-                continue
             reached = [
                 threshold
                 for threshold in CALL_BUDGET_THRESHOLDS

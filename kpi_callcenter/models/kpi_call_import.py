@@ -250,19 +250,20 @@ class KpiCallImport(models.Model):
         tracker = callrecord.LineTracker(stream, position, self.line_count)
         events = callrecord.iter_file_events(tracker, **self._file_options())
         batch = []
+        consumption = {}  # call-budget month totals, kept across the batches of this run
         for event in events:
             batch.append(event)
             over_time = deadline is not None and time.monotonic() > deadline
             if len(batch) < self._batch_size and not (over_time and event.resume):
                 continue
-            self._import_events(batch, event.resume)
+            self._import_events(batch, event.resume, consumption)
             batch = []
             if over_time and event.resume:
                 return False
-        self._import_events(batch, (tracker.offset, tracker.line_no))
+        self._import_events(batch, (tracker.offset, tracker.line_no), consumption)
         return True
 
-    def _import_events(self, events, resume):
+    def _import_events(self, events, resume, budget_consumption=None):
         """Import one batch of events in a savepoint; move the position to ``resume``."""
         counters = {"imported_count": 0, "duplicate_count": 0, "rejected_count": 0}
         with self.env.cr.savepoint():
@@ -274,7 +275,8 @@ class KpiCallImport(models.Model):
                 else:
                     entries.append((event.line_no, event.values))
             values_by_line = dict(entries)
-            for line_no, status, detail in self.source_id._store_calls(entries, import_record=self):
+            stored = self.source_id._store_calls(entries, import_record=self, budget_consumption=budget_consumption)
+            for line_no, status, detail in stored:
                 if status == "created":
                     counters["imported_count"] += 1
                 elif status == "duplicate":

@@ -255,13 +255,16 @@ class KpiCallSource(models.Model):
     # ------------------------------------------------------------------
     # Storing calls (file import and push share this)
     # ------------------------------------------------------------------
-    def _store_calls(self, entries, import_record=None):
+    def _store_calls(self, entries, import_record=None, budget_consumption=None):
         """Validate and create calls; return one result per entry, in order.
 
         :param entries: ``[(ref, values)]``, ``values`` in the shape of
             :mod:`..engine.callrecord` and ``ref`` a unique key (line number, index)
         :return: ``[(ref, status, detail)]`` with status ``created`` (detail: the call
             id), ``duplicate`` (the external uid) or ``rejected`` (the reason)
+
+        ``budget_consumption`` is the month totals an import keeps across its batches
+        (see ``hr.employee._kpi_check_call_budgets``).
         """
         self.ensure_one()
         context = self._prepare_store_context()
@@ -286,7 +289,7 @@ class KpiCallSource(models.Model):
             to_create.append((ref, vals))
         self._match_partners([vals for _ref, vals in to_create])
         calls = self._create_calls(to_create, results)
-        self.env["hr.employee"]._kpi_check_call_budgets(calls)
+        self.env["hr.employee"]._kpi_check_call_budgets(calls, budget_consumption)
         return [(ref, *results[ref]) for ref, _values in entries]
 
     def _prepare_store_context(self):
