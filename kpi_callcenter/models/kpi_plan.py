@@ -139,7 +139,9 @@ class KpiPlan(models.Model):
         """
         date_from = fields.Date.to_date(date_from)
         date_to = fields.Date.to_date(date_to)
-        self.env["kpi.scorecard"]._check_period(date_from, date_to, self.display_name)
+        self.env["kpi.scorecard"]._check_period(
+            date_from, date_to, ", ".join(self.mapped("display_name"))
+        )
         Scorecard = self.env["kpi.scorecard"]
         all_scorecards = Scorecard
         for plan in self:
