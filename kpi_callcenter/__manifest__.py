@@ -32,10 +32,20 @@
         "views/hr_leave_type_views.xml",
         "views/helpdesk_views.xml",
         "views/menus.xml",
+        "data/kpi_portal_cron.xml",
+        "views/kpi_scorecard_portal_views.xml",
+        "views/hr_employee_portal_views.xml",
+        "views/kpi_portal_templates.xml",
+        "report/kpi_scorecard_report.xml",
     ],
     "demo": [
         "demo/kpi_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "kpi_callcenter/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": True,
 }
