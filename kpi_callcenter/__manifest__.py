@@ -33,6 +33,7 @@
         "views/helpdesk_views.xml",
         "views/menus.xml",
         "data/kpi_portal_cron.xml",
+        "wizards/kpi_scorecard_export_views.xml",
         "views/kpi_scorecard_portal_views.xml",
         "views/hr_employee_portal_views.xml",
         "views/kpi_portal_templates.xml",
