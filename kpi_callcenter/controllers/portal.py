@@ -153,7 +153,10 @@ class KpiCustomerPortal(CustomerPortal):
                 limit=24,
             )
         ]
-        selected = fields.Date.to_date(period) if period else None
+        try:
+            selected = fields.Date.to_date(period) if period else None
+        except ValueError:
+            selected = None
         if selected not in periods:
             selected = periods[0] if periods else None
         ranked_sudo = Scorecard_sudo.search(
@@ -175,7 +178,7 @@ class KpiCustomerPortal(CustomerPortal):
     def portal_my_kpi_scorecards(self, **kwargs):
         own_sudo, _team_sudo = self._kpi_portal_scope()
         if not own_sudo:
-            return request.not_found()
+            raise request.not_found()
         values = self._prepare_kpi_scorecards_values(own_sudo, "/my/kpi", **kwargs)
         request.session["my_kpi_scorecards_history"] = values["scorecards"].ids[:100]
         return request.render("kpi_callcenter.portal_my_kpi_scorecards", values)
@@ -184,7 +187,7 @@ class KpiCustomerPortal(CustomerPortal):
     def portal_my_kpi_team(self, period=None, **kwargs):
         _own_sudo, team_sudo = self._kpi_portal_scope()
         if not team_sudo:
-            return request.not_found()
+            raise request.not_found()
         values = self._prepare_kpi_scorecards_values(team_sudo, "/my/kpi/team", **kwargs)
         values.update(self._prepare_kpi_team_ranking_values(team_sudo, period=period))
         request.session["my_kpi_scorecards_history"] = values["scorecards"].ids[:100]
@@ -218,7 +221,7 @@ class KpiCustomerPortal(CustomerPortal):
         try:
             scorecard_sudo, own_sudo = self._kpi_scorecard_check_access(scorecard_id)
         except (AccessError, MissingError):
-            return request.not_found()
+            raise request.not_found()
         if report_type in ("html", "pdf"):
             return self._show_report(
                 model=scorecard_sudo, report_type=report_type, report_ref=STATEMENT_REPORT, download=download
@@ -231,7 +234,7 @@ class KpiCustomerPortal(CustomerPortal):
         try:
             scorecard_sudo, _own_sudo = self._kpi_scorecard_check_access(scorecard_id)
         except (AccessError, MissingError):
-            return request.not_found()
+            raise request.not_found()
         return self._show_report(model=scorecard_sudo, report_type="pdf", report_ref=STATEMENT_REPORT, download=True)
 
     @http.route(
@@ -241,7 +244,7 @@ class KpiCustomerPortal(CustomerPortal):
         try:
             scorecard_sudo, _own_sudo = self._kpi_scorecard_check_access(scorecard_id)
         except (AccessError, MissingError):
-            return request.not_found()
+            raise request.not_found()
         line_sudo = scorecard_sudo.line_ids.filtered(lambda line: str(line.id) == str(line_id))
         message = (message or "").strip()
         if not line_sudo or not message:

@@ -185,6 +185,9 @@ class TestPortal(KpiPortalCommon):
         response = self.url_open(f"/my/kpi/team?period={self._month(1)[0]}")
         self.assertIn("Team ranking", response.text)
         self.assertRegex(response.text, r"Team ranking\s*<small[^>]*>02/27<")
+        response = self.url_open("/my/kpi/team?period=not-a-date&page=x&sortby=nope")
+        self.assertEqual(response.status_code, 200, "bad parameters fall back to the defaults")
+        self.assertRegex(response.text, r"Team ranking\s*<small[^>]*>03/27<")
 
     def test_pager(self):
         self.patch(KpiCustomerPortal, "_items_per_page", 4)
@@ -194,6 +197,16 @@ class TestPortal(KpiPortalCommon):
         self.assertEqual(len(first), 4)
         self.assertEqual(len(second), 2)
         self.assertEqual(first | second, set(self._scorecards_of(self.agent1).ids))
+
+    def test_officer_on_own_scorecard_sees_backend_link(self):
+        """An HR officer who is also an employee uses the same page, with a link to the
+        backend form; the portal still shows them only their own (and team's) scorecards."""
+        self.agent3.user_id = self.user_officer
+        response = self._get(f"/my/kpi/{self.march['agent3'].id}", "kpi_officer")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(f"/odoo/action-kpi_callcenter.kpi_scorecard_action/{self.march['agent3'].id}", response.text)
+        response = self.url_open(f"/my/kpi/{self.march['agent1'].id}", allow_redirects=False)
+        self.assertEqual(response.status_code, 404)
 
     # ------------------------------------------------------------------
     # Portal users
