@@ -32,10 +32,21 @@
         "views/hr_leave_type_views.xml",
         "views/helpdesk_views.xml",
         "views/menus.xml",
+        "data/kpi_portal_cron.xml",
+        "wizards/kpi_scorecard_export_views.xml",
+        "views/kpi_scorecard_portal_views.xml",
+        "views/hr_employee_portal_views.xml",
+        "views/kpi_portal_templates.xml",
+        "report/kpi_scorecard_report.xml",
     ],
     "demo": [
         "demo/kpi_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "kpi_callcenter/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": True,
 }

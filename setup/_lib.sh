@@ -99,6 +99,35 @@ kpi_need_root_pkgs() {
     fi
 }
 
+kpi_need_runtime_pkgs() {
+    # What Odoo needs at run and test time, outside Python: wkhtmltopdf (PDF reports: the
+    # KPI statement), a headless Chromium for the browser tours (Odoo 18 looks for
+    # google-chrome, chromium, chromium-browser; Debian's package is chromium), fonts with
+    # every Vietnamese letter for the PDFs, and pdftotext (poppler-utils) with which the
+    # tests read the statement back. Installed only when missing, and only as root.
+    local missing=() p
+    command -v dpkg >/dev/null 2>&1 || return 0
+    command -v wkhtmltopdf >/dev/null 2>&1 || missing+=(wkhtmltopdf)
+    if ! command -v chromium >/dev/null 2>&1 && ! command -v google-chrome >/dev/null 2>&1 \
+        && ! command -v chromium-browser >/dev/null 2>&1 && ! command -v google-chrome-stable >/dev/null 2>&1; then
+        missing+=(chromium)
+    fi
+    command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+    dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        kpi_say "Installing ${missing[*]} (PDF reports, browser tests)"
+        if ! { apt-get update -qq >/dev/null \
+            && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }; then
+            kpi_say "Warning: could not install ${missing[*]}; PDF statements and browser tours may fail or be skipped."
+        fi
+    else
+        kpi_say "Warning: missing ${missing[*]}. PDF reports need wkhtmltopdf, the browser tours a \
+headless Chromium (tests are skipped without it), the statement tests pdftotext. On Debian/Ubuntu: \
+sudo apt-get install wkhtmltopdf chromium poppler-utils fonts-dejavu-core"
+    fi
+}
+
 kpi_venv() {
     command -v "$KPI_PYTHON" >/dev/null 2>&1 \
         || kpi_die "$KPI_PYTHON not found. Odoo 18.0 here is built on Python 3.11: install it or set KPI_PYTHON."
@@ -246,6 +275,7 @@ EOF
 
 kpi_bootstrap() {
     kpi_resolve_odoo
+    kpi_need_runtime_pkgs
     kpi_venv
     kpi_pg
     kpi_conf

@@ -11,3 +11,5 @@ from . import kpi_scorecard
 from . import hr_employee
 from . import hr_leave_type
 from . import helpdesk_ticket
+from . import hr_employee_portal
+from . import kpi_scorecard_portal

@@ -1,1 +1,2 @@
 from . import kpi_scorecard_generate
+from . import kpi_scorecard_export
