@@ -36,6 +36,7 @@
     ],
     "demo": [
         "demo/kpi_demo.xml",
+        "demo/kpi_payout_demo.xml",
     ],
     "installable": True,
     "application": True,
