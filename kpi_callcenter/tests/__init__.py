@@ -1,1 +1,2 @@
 from . import test_engine
+from . import test_payout

@@ -158,3 +158,18 @@ class KpiCommon(TransactionCase):
     @staticmethod
     def _dt(*args):
         return datetime(*args)
+
+    @classmethod
+    def _create_payout_scale(cls, tiers, mode="step", name=None, company=None):
+        """tiers: iterable of (achievement %, payout %)."""
+        return cls.env["kpi.payout.scale"].create(
+            {
+                "name": name or f"{mode} scale",
+                "mode": mode,
+                "company_id": (company or cls.company).id,
+                "tier_ids": [
+                    Command.create({"achievement": achievement, "payout": payout})
+                    for achievement, payout in tiers
+                ],
+            }
+        )
