@@ -191,10 +191,10 @@ class KpiDefinition(models.Model):
             if source and source != definition.source:
                 raise ValidationError(
                     self.env._(
-                        "KPI %(kpi)s: measure %(measure)s does not belong to source %(source)s.",
+                        "KPI %(kpi)s: measure %(measure)s does not belong to source %(kpi_source)s.",
                         kpi=definition.display_name,
                         measure=definition.measure,
-                        source=definition.source,
+                        kpi_source=definition.source,
                     )
                 )
 
@@ -288,9 +288,9 @@ class KpiDefinition(models.Model):
         if provider_name not in self.env:
             raise UserError(
                 self.env._(
-                    "KPI %(kpi)s: no measure provider for source %(source)s.",
+                    "KPI %(kpi)s: no measure provider for source %(kpi_source)s.",
                     kpi=self.display_name,
-                    source=self.source,
+                    kpi_source=self.source,
                 )
             )
         return self.env[provider_name]

@@ -39,9 +39,9 @@ class KpiManualValue(models.Model):
                 raise ValidationError(
                     self.env._(
                         "Manual value of %(employee)s: KPI %(kpi)s is not a manual KPI "
-                        "(its source is %(source)s).",
+                        "(its source is %(kpi_source)s).",
                         employee=record.employee_id.name,
                         kpi=record.definition_id.display_name,
-                        source=record.definition_id.source,
+                        kpi_source=record.definition_id.source,
                     )
                 )

@@ -24,6 +24,10 @@ class KpiMeasureHelpdesk(models.AbstractModel):
         if not by_user:
             return {}
         start, stop = self._period_bounds(date_from, date_to)
+        self.env["helpdesk.ticket"].flush_model(
+            ["user_id", "company_id", "active", "team_id", "stage_id", "closed_date", "kpi_due_date"]
+        )
+        self.env["helpdesk.ticket.stage"].flush_model(["closed"])
         now = fields.Datetime.now()
         team_filter = SQL("TRUE")
         if definition.helpdesk_team_ids:

@@ -19,6 +19,9 @@ class KpiMeasureSale(models.AbstractModel):
         start, stop = self._period_bounds(date_from, date_to)
         if definition.measure == "product_qty":
             return self._get_product_qty(definition, by_user, start, stop)
+        self.env["sale.order"].flush_model(
+            ["state", "company_id", "user_id", "date_order", "amount_untaxed", "currency_rate"]
+        )
         # Untaxed amount in company currency: sale.order.currency_rate converts the
         # company currency into the order currency.
         rows = self.env.execute_query(

@@ -50,7 +50,7 @@ class KpiCommon(TransactionCase):
             user = new_test_user(cls.env, f"kpi_agent{index}", groups="base.group_user", **companies)
             cls.agent_users |= user
             cls.agents |= cls._create_employee(f"Agent {index}", user, parent=cls.manager)
-        cls.agent1, cls.agent2 = cls.agents[0], cls.agents[1]
+        cls.agent1, cls.agent2 = cls.agents[:1], cls.agents[1:2]
         cls.partner = cls.env["res.partner"].create({"name": "Customer", "company_id": cls.company.id})
         cls.product = cls.env["product.product"].create(
             {"name": "Phone case", "list_price": 100000.0, "type": "consu"}
