@@ -9,7 +9,11 @@
     "website": "https://github.com/kpi-callcenter/kpi_callcenter",
     "license": "LGPL-3",
     "depends": ["kpi_callcenter", "payroll"],
-    "data": [],
+    "data": [
+        "data/hr_salary_rule_data.xml",
+        "views/hr_payslip_views.xml",
+        "views/kpi_scorecard_views.xml",
+    ],
     "demo": [],
     "installable": True,
     "auto_install": True,
