@@ -14,7 +14,9 @@
         "views/hr_payslip_views.xml",
         "views/kpi_scorecard_views.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/hr_payroll_demo.xml",
+    ],
     "installable": True,
     "auto_install": True,
 }
