@@ -286,9 +286,12 @@ class KpiScorecard(models.Model):
         )
         start = tz.localize(datetime.combine(date_from, time.min))
         stop = tz.localize(datetime.combine(date_to, time.max))
+        # The caller's access to the scorecards was checked: read schedules and time off
+        # of every employee, whatever the user's own time-off rights.
+        employees_sudo = employees.sudo()
         public_holidays = [("time_type", "=", "leave"), ("resource_id", "=", False)]
-        full = employees._get_work_days_data_batch(start, stop, domain=public_holidays)
-        available = employees._get_work_days_data_batch(
+        full = employees_sudo._get_work_days_data_batch(start, stop, domain=public_holidays)
+        available = employees_sudo._get_work_days_data_batch(
             start,
             stop,
             domain=[
