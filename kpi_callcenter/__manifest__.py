@@ -25,6 +25,7 @@
         "wizards/kpi_scorecard_generate_views.xml",
         "views/kpi_objective_views.xml",
         "views/kpi_definition_views.xml",
+        "views/kpi_payout_scale_views.xml",
         "views/kpi_plan_views.xml",
         "views/kpi_scorecard_views.xml",
         "views/kpi_manual_value_views.xml",
@@ -41,6 +42,7 @@
     ],
     "demo": [
         "demo/kpi_demo.xml",
+        "demo/kpi_payout_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

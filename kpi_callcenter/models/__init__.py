@@ -6,6 +6,7 @@ from . import kpi_measure_domain
 from . import kpi_objective
 from . import kpi_definition
 from . import kpi_manual_value
+from . import kpi_payout_scale
 from . import kpi_plan
 from . import kpi_scorecard
 from . import hr_employee

@@ -7,3 +7,4 @@ from . import test_portal
 from . import test_portal_queries
 from . import test_portal_tour
 from . import test_statement
+from . import test_payout

@@ -206,3 +206,18 @@ class KpiCommon(TransactionCase):
         if leave.state != "validate":
             leave.action_validate()
         return leave
+
+    @classmethod
+    def _create_payout_scale(cls, tiers, mode="step", name=None, company=None):
+        """tiers: iterable of (achievement %, payout %)."""
+        return cls.env["kpi.payout.scale"].create(
+            {
+                "name": name or f"{mode} scale",
+                "mode": mode,
+                "company_id": (company or cls.company).id,
+                "tier_ids": [
+                    Command.create({"achievement": achievement, "payout": payout})
+                    for achievement, payout in tiers
+                ],
+            }
+        )
