@@ -26,6 +26,7 @@
         "wizards/kpi_scorecard_generate_views.xml",
         "views/kpi_objective_views.xml",
         "views/kpi_definition_views.xml",
+        "views/kpi_payout_scale_views.xml",
         "views/kpi_plan_views.xml",
         "views/kpi_scorecard_views.xml",
         "views/kpi_manual_value_views.xml",
@@ -40,10 +41,22 @@
         "views/kpi_call_budget_warning_views.xml",
         "views/hr_employee_call_views.xml",
         "views/menus.xml",
+        "data/kpi_portal_cron.xml",
+        "wizards/kpi_scorecard_export_views.xml",
+        "views/kpi_scorecard_portal_views.xml",
+        "views/hr_employee_portal_views.xml",
+        "views/kpi_portal_templates.xml",
+        "report/kpi_scorecard_report.xml",
     ],
     "demo": [
         "demo/kpi_demo.xml",
+        "demo/kpi_payout_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "kpi_callcenter/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": True,
 }

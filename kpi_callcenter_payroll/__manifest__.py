@@ -9,8 +9,14 @@
     "website": "https://github.com/kpi-callcenter/kpi_callcenter",
     "license": "LGPL-3",
     "depends": ["kpi_callcenter", "payroll"],
-    "data": [],
-    "demo": [],
+    "data": [
+        "data/hr_salary_rule_data.xml",
+        "views/hr_payslip_views.xml",
+        "views/kpi_scorecard_views.xml",
+    ],
+    "demo": [
+        "demo/hr_payroll_demo.xml",
+    ],
     "installable": True,
     "auto_install": True,
 }

@@ -99,17 +99,49 @@ kpi_need_root_pkgs() {
     fi
 }
 
+kpi_need_runtime_pkgs() {
+    # What Odoo needs at run and test time, outside Python: wkhtmltopdf (PDF reports: the
+    # KPI statement), a headless Chromium for the browser tours (Odoo 18 looks for
+    # google-chrome, chromium, chromium-browser; Debian's package is chromium), fonts with
+    # every Vietnamese letter for the PDFs, and pdftotext (poppler-utils) with which the
+    # tests read the statement back. Installed only when missing, and only as root.
+    local missing=() p
+    command -v dpkg >/dev/null 2>&1 || return 0
+    command -v wkhtmltopdf >/dev/null 2>&1 || missing+=(wkhtmltopdf)
+    if ! command -v chromium >/dev/null 2>&1 && ! command -v google-chrome >/dev/null 2>&1 \
+        && ! command -v chromium-browser >/dev/null 2>&1 && ! command -v google-chrome-stable >/dev/null 2>&1; then
+        missing+=(chromium)
+    fi
+    command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+    dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        kpi_say "Installing ${missing[*]} (PDF reports, browser tests)"
+        if ! { apt-get update -qq >/dev/null \
+            && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }; then
+            kpi_say "Warning: could not install ${missing[*]}; PDF statements and browser tours may fail or be skipped."
+        fi
+    else
+        kpi_say "Warning: missing ${missing[*]}. PDF reports need wkhtmltopdf, the browser tours a \
+headless Chromium (tests are skipped without it), the statement tests pdftotext. On Debian/Ubuntu: \
+sudo apt-get install wkhtmltopdf chromium poppler-utils fonts-dejavu-core"
+    fi
+}
+
 kpi_venv() {
     command -v "$KPI_PYTHON" >/dev/null 2>&1 \
         || kpi_die "$KPI_PYTHON not found. Odoo 18.0 here is built on Python 3.11: install it or set KPI_PYTHON."
-    local reqs="$KPI_CACHE/odoo-requirements.txt" stamp="$KPI_VENV/.kpi-stamp" want
+    local reqs="$KPI_CACHE/odoo-requirements.txt" stamp want
     mkdir -p "$KPI_CACHE"
     # Odoo's pins, adjusted for Python 3.11 as documented in README.md:
     #  - cbor2 5.4.2 does not build from its sdist: a later 5.4.x does;
     #  - python-ldap needs system headers and only serves auth_ldap: skipped.
     sed -e 's/^cbor2==5\.4\.2/cbor2==5.4.6/' -e '/^python-ldap/d' "$ODOO_SRC/requirements.txt" >"$reqs.new"
     want="$(cat "$reqs.new" "$KPI_ROOT/setup/requirements.txt" | sha256sum | cut -c1-16)-$ODOO_SRC"
-    if [ -x "$KPI_VENV/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] \
+    # One stamp per set of requirements: installs are additive, so checkouts with
+    # different requirement files can share the venv without reinstalling in turn.
+    stamp="$KPI_VENV/.kpi-stamp-$(printf %s "$want" | sha1sum | cut -c1-12)"
+    if [ -x "$KPI_VENV/bin/python" ] && [ -f "$stamp" ] \
         && "$KPI_VENV/bin/python" -c 'import odoo.release' >/dev/null 2>&1; then
         rm -f "$reqs.new"
         return 0
@@ -122,7 +154,9 @@ kpi_venv() {
     "${pip[@]}" install -U 'pip>=24' 'setuptools<81' wheel
     "${pip[@]}" install -r "$reqs"
     # The OCA wheels declare odoo==18.0.*: install the tree as a distribution (editable, no deps).
-    "${pip[@]}" install --no-deps --no-build-isolation -e "$ODOO_SRC"
+    # compat mode: a .pth path entry, so that "import odoo" finds the tree (a regular
+    # package) before the namespace folder the OCA wheels create in site-packages.
+    "${pip[@]}" install --no-deps --no-build-isolation --config-settings editable_mode=compat -e "$ODOO_SRC"
     "${pip[@]}" install -r "$KPI_ROOT/setup/requirements.txt"
     echo "$want" >"$stamp"
 }
@@ -241,6 +275,7 @@ EOF
 
 kpi_bootstrap() {
     kpi_resolve_odoo
+    kpi_need_runtime_pkgs
     kpi_venv
     kpi_pg
     kpi_conf

@@ -1,3 +1,4 @@
 """Pure-Python KPI math: no Odoo import here, doctested, usable without a database."""
 
 from . import achievement, cdr, costing, payout, proration
+from . import chart

@@ -6,11 +6,14 @@ from . import kpi_measure_domain
 from . import kpi_objective
 from . import kpi_definition
 from . import kpi_manual_value
+from . import kpi_payout_scale
 from . import kpi_plan
 from . import kpi_scorecard
 from . import hr_employee
 from . import hr_leave_type
 from . import helpdesk_ticket
+from . import hr_employee_portal
+from . import kpi_scorecard_portal
 from . import kpi_call_source
 from . import kpi_call_mapping
 from . import kpi_call

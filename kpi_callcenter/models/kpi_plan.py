@@ -42,6 +42,14 @@ class KpiPlan(models.Model):
         help="Variable pay per period at 100 % payout. An employee's own KPI bonus base, "
         "when set, overrides it.",
     )
+    payout_scale_id = fields.Many2one(
+        "kpi.payout.scale",
+        string="Payout scale",
+        check_company=True,
+        tracking=True,
+        help="Default scale turning each KPI's achievement into its payout; a KPI line may "
+        "use its own. No scale: the payout is the achievement.",
+    )
     total_weight = fields.Float(compute="_compute_total_weight")
     scorecard_ids = fields.One2many("kpi.scorecard", "plan_id")
     scorecard_count = fields.Integer(compute="_compute_scorecard_count")
@@ -88,6 +96,10 @@ class KpiPlan(models.Model):
                     total=round(self.total_weight, 2),
                 )
             )
+
+    @api.constrains("payout_scale_id", "company_id")
+    def _check_payout_scale_company(self):
+        self._check_company(["payout_scale_id"])
 
     @api.constrains("bonus_base")
     def _check_bonus_base(self):
@@ -139,7 +151,9 @@ class KpiPlan(models.Model):
         """
         date_from = fields.Date.to_date(date_from)
         date_to = fields.Date.to_date(date_to)
-        self.env["kpi.scorecard"]._check_period(date_from, date_to, self.display_name)
+        self.env["kpi.scorecard"]._check_period(
+            date_from, date_to, ", ".join(self.mapped("display_name"))
+        )
         Scorecard = self.env["kpi.scorecard"]
         all_scorecards = Scorecard
         for plan in self:
@@ -187,10 +201,24 @@ class KpiPlanLine(models.Model):
         help="Achievement (%) below which this KPI pays no bonus.", default=0.0
     )
     cap = fields.Float(help="Maximum achievement (%) counted.", default=150.0)
+    payout_scale_id = fields.Many2one(
+        "kpi.payout.scale",
+        string="Payout scale",
+        check_company=True,
+        help="Overrides the plan's payout scale for this KPI.",
+    )
+    is_gate = fields.Boolean(
+        string="Gate",
+        help="Below its threshold, this KPI closes the gate: the whole scorecard pays no bonus.",
+    )
 
     _sql_constraints = [
         ("definition_uniq", "unique(plan_id, definition_id)", "A KPI appears once per plan."),
     ]
+
+    @api.constrains("payout_scale_id", "plan_id")
+    def _check_payout_scale_company(self):
+        self._check_company(["payout_scale_id"])
 
     @api.constrains("weight", "target", "threshold", "cap")
     def _check_values(self):

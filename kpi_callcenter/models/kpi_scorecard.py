@@ -10,6 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..engine import achievement as engine_achievement
+from ..engine import payout as engine_payout
 from ..engine import proration as engine_proration
 
 LOCKED_STATES = ("confirmed", "paid")
@@ -285,9 +286,12 @@ class KpiScorecard(models.Model):
         )
         start = tz.localize(datetime.combine(date_from, time.min))
         stop = tz.localize(datetime.combine(date_to, time.max))
+        # The caller's access to the scorecards was checked: read schedules and time off
+        # of every employee, whatever the user's own time-off rights.
+        employees_sudo = employees.sudo()
         public_holidays = [("time_type", "=", "leave"), ("resource_id", "=", False)]
-        full = employees._get_work_days_data_batch(start, stop, domain=public_holidays)
-        available = employees._get_work_days_data_batch(
+        full = employees_sudo._get_work_days_data_batch(start, stop, domain=public_holidays)
+        available = employees_sudo._get_work_days_data_batch(
             start,
             stop,
             domain=[
@@ -305,7 +309,40 @@ class KpiScorecard(models.Model):
         return result
 
     def _compute_bonus(self):
-        """Hook: fill ``bonus_amount`` on the scorecards and their lines (payout rules)."""
+        """Fill ``payout`` and ``bonus_amount`` of the lines and ``bonus_amount`` of the
+        scorecards ``self`` (the payout rules; the math is in ``engine/payout.py``).
+
+        The base is the employee's KPI bonus base when set, else the plan's. A line's payout
+        comes from its plan line's scale, else the plan's (no scale: the achievement); the
+        engine zeroes lines under their threshold and everything when a gate is closed.
+        Amounts are rounded by the company currency line by line, and a scorecard's bonus
+        is the sum of its lines. Set-based: employees, plans, scales and tiers are read for
+        the whole batch, and the writes are flushed together (no query per scorecard).
+        """
+        self.check_access("write")
+        self.line_ids.check_access("write")
+        # Access checked for the whole batch above; the employee's bonus base is HR data.
+        cards_sudo = self.sudo().with_context(tracking_disable=True)
+        bases = {employee.id: employee.kpi_bonus_base for employee in cards_sudo.employee_id}
+        for card_sudo in cards_sudo:
+            lines_sudo = card_sudo.line_ids
+            payout_inputs = [line._prepare_payout_input() for line in lines_sudo]
+            base = bases.get(card_sudo.employee_id.id) or card_sudo.plan_id.bonus_base
+            _total, bonuses = engine_payout.scorecard_bonus(payout_inputs, base)
+            total = 0.0
+            for line_sudo, payout_input, bonus in zip(
+                lines_sudo, payout_inputs, bonuses, strict=True
+            ):
+                amount = card_sudo.currency_id.round(bonus)
+                line_sudo.write(
+                    {
+                        "payout": payout_input["payout"],
+                        "bonus_amount": amount,
+                        "is_gate": payout_input["is_gate"],
+                    }
+                )
+                total += amount
+            card_sudo.write({"bonus_amount": card_sudo.currency_id.round(total)})
         return True
 
     def _log_computation(self):
@@ -361,6 +398,9 @@ class KpiScorecardLine(models.Model):
     score = fields.Float(readonly=True, digits=(16, 2), help="Achievement × weight ÷ 100 (points).")
     payout = fields.Float(readonly=True, digits=(16, 2), help="Payout in % of the line's bonus share.")
     bonus_amount = fields.Monetary(readonly=True)
+    is_gate = fields.Boolean(
+        string="Gate", readonly=True, help="Below its threshold, this KPI zeroes the whole bonus."
+    )
 
     def write(self, vals):
         if not self.env.context.get("kpi_scorecard_unlock"):
@@ -390,4 +430,18 @@ class KpiScorecardLine(models.Model):
             "actual": actual,
             "achievement": achievement,
             "score": engine_achievement.line_score(achievement, plan_line.weight),
+        }
+
+    def _prepare_payout_input(self):
+        """What the payout engine needs of this line: its payout % on the plan line's scale
+        (else the plan's), weight, achievement, threshold and gate."""
+        self.ensure_one()
+        plan_line = self.plan_line_id
+        scale = plan_line.payout_scale_id or self.scorecard_id.plan_id.payout_scale_id
+        return {
+            "weight": self.weight,
+            "achievement": self.achievement,
+            "threshold": self.threshold,
+            "is_gate": plan_line.is_gate,
+            "payout": scale._get_payout(self.achievement),
         }

@@ -2,6 +2,12 @@ from . import test_engine
 from . import test_measures
 from . import test_scorecard
 from . import test_access
+from . import test_engine_chart
+from . import test_portal
+from . import test_portal_queries
+from . import test_portal_tour
+from . import test_statement
+from . import test_payout
 from . import test_call_import
 from . import test_call_api
 from . import test_call_budget

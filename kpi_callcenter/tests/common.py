@@ -158,3 +158,66 @@ class KpiCommon(TransactionCase):
     @staticmethod
     def _dt(*args):
         return datetime(*args)
+
+    # ------------------------------------------------------------------
+    # Helpers added for the portal, statement and export tests
+    # ------------------------------------------------------------------
+    @classmethod
+    def _create_portal_user(cls, login, employee=None, company=None):
+        """A portal (share) user, linked to ``employee`` as its KPI portal user if given."""
+        company = company or cls.company
+        user = new_test_user(
+            cls.env, login, groups="base.group_portal",
+            company_id=company.id, company_ids=[Command.set(company.ids)],
+        )
+        if employee:
+            employee.kpi_portal_user_id = user
+        return user
+
+    @classmethod
+    def _month(cls, months_before=0):
+        """(first day, last day) of the month ``months_before`` months before ``date_from``."""
+        from dateutil.relativedelta import relativedelta
+
+        start = cls.date_from - relativedelta(months=months_before)
+        return start, start + relativedelta(months=1, days=-1)
+
+    @classmethod
+    def _create_sick_leave(cls, employee, day):
+        """A validated one-day leave on ``day`` of a type that prorates KPI targets."""
+        if not getattr(cls, "prorating_leave_type", None):
+            cls.prorating_leave_type = cls.env["hr.leave.type"].create(
+                {
+                    "name": "KPI test sick leave",
+                    "company_id": cls.company.id,
+                    "requires_allocation": "no",
+                    "leave_validation_type": "no_validation",
+                    "kpi_prorate": True,
+                }
+            )
+        leave = cls.env["hr.leave"].sudo().create(
+            {
+                "employee_id": employee.id,
+                "holiday_status_id": cls.prorating_leave_type.id,
+                "request_date_from": day,
+                "request_date_to": day,
+            }
+        )
+        if leave.state != "validate":
+            leave.action_validate()
+        return leave
+
+    @classmethod
+    def _create_payout_scale(cls, tiers, mode="step", name=None, company=None):
+        """tiers: iterable of (achievement %, payout %)."""
+        return cls.env["kpi.payout.scale"].create(
+            {
+                "name": name or f"{mode} scale",
+                "mode": mode,
+                "company_id": (company or cls.company).id,
+                "tier_ids": [
+                    Command.create({"achievement": achievement, "payout": payout})
+                    for achievement, payout in tiers
+                ],
+            }
+        )

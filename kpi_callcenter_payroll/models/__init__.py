@@ -1,0 +1,2 @@
+from . import kpi_scorecard
+from . import hr_payslip
