@@ -26,36 +26,36 @@ class HrEmployee(models.Model):
         string="PBX extension",
         copy=False,
         index="btree_not_null",
-        groups="hr.group_hr_user,kpi_callcenter.group_kpi_officer",
+        groups="hr.group_hr_user",
         help="The agent's extension on the company's PBX (101, agent102…): how calls find their agent.",
     )
     kpi_call_budget = fields.Monetary(
         string="Monthly call budget",
         currency_field="currency_id",
-        groups="hr.group_hr_user,kpi_callcenter.group_kpi_officer",
+        groups="hr.group_hr_user",
         help="Outbound call cost allowed per month. 0: the job position's budget applies.",
     )
     kpi_call_budget_effective = fields.Monetary(
         string="Call budget",
         currency_field="currency_id",
         compute="_compute_kpi_call_budget",
-        groups="hr.group_hr_user,kpi_callcenter.group_kpi_officer",
+        groups="hr.group_hr_user",
         help="The employee's monthly call budget, else the job position's (0: no limit).",
     )
     kpi_call_cost_month = fields.Monetary(
         string="Call cost this month",
         currency_field="currency_id",
         compute="_compute_kpi_call_budget",
-        groups="hr.group_hr_user,kpi_callcenter.group_kpi_officer",
+        groups="hr.group_hr_user",
     )
     kpi_call_budget_remaining = fields.Monetary(
         string="Call budget left",
         currency_field="currency_id",
         compute="_compute_kpi_call_budget",
-        groups="hr.group_hr_user,kpi_callcenter.group_kpi_officer",
+        groups="hr.group_hr_user",
     )
     kpi_call_count = fields.Integer(
-        string="Calls", compute="_compute_kpi_call_count", groups="hr.group_hr_user,kpi_callcenter.group_kpi_officer"
+        string="Calls", compute="_compute_kpi_call_count", groups="hr.group_hr_user"
     )
 
     _sql_constraints = [

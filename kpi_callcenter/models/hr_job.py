@@ -11,7 +11,7 @@ class HrJob(models.Model):
     kpi_call_budget = fields.Monetary(
         string="Monthly call budget",
         currency_field="kpi_call_currency_id",
-        groups="hr.group_hr_user,kpi_callcenter.group_kpi_officer",
+        groups="hr.group_hr_user",
         help="Outbound call cost allowed per agent and month for this job position (0: no limit). "
         "An amount on the employee overrides it.",
     )

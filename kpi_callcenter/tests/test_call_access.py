@@ -4,8 +4,9 @@
 
 from datetime import datetime
 
+from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common_call import KpiCallCommon
 
@@ -105,3 +106,23 @@ class TestCallAccess(KpiCallCommon):
         action = self.source.with_user(self.user_hr_manager).action_rotate_token()
         self.assertTrue(action["context"]["default_token"])
         self.assertTrue(self.source.has_token)
+
+    def test_officer_outside_hr_imports_and_pushes(self):
+        """Extensions and budgets are HR data, yet a KPI officer without HR rights imports calls
+        (and triggers budget warnings) through the same code."""
+        officer = new_test_user(
+            self.env,
+            "kpi_call_officer_no_hr",
+            groups="base.group_user,kpi_callcenter.group_kpi_officer",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        self.agent2.kpi_call_budget = 1000.0
+        report = self.source.with_user(officer).import_cdr(self._master_csv(), "asterisk_csv")
+        self.assertEqual((report.imported_count, report.duplicate_count, report.rejected_count), (7, 1, 5))
+        # agent 2's outbound call (2,400) passed the budget: the warnings were sent
+        warnings = self.env["kpi.call.budget.warning"].search([("employee_id", "=", self.agent2.id)])
+        self.assertEqual(warnings.mapped("threshold"), [80, 100])
+        self.assertEqual(len(self.env["kpi.call"].with_user(officer).search([])), 4 + 7)
+        with self.assertRaises(AccessError):
+            self.agent1.with_user(officer).read(["pbx_extension"])
