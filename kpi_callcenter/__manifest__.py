@@ -39,6 +39,9 @@
         "views/hr_employee_portal_views.xml",
         "views/kpi_portal_templates.xml",
         "report/kpi_scorecard_report.xml",
+        "views/res_config_settings_views.xml",
+        "views/kpi_plan_governance_views.xml",
+        "wizards/kpi_plan_activate_views.xml",
     ],
     "demo": [
         "demo/kpi_demo.xml",

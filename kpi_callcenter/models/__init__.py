@@ -14,3 +14,8 @@ from . import hr_leave_type
 from . import helpdesk_ticket
 from . import hr_employee_portal
 from . import kpi_scorecard_portal
+from . import res_company
+from . import res_config_settings
+from . import kpi_plan_calibration
+from . import kpi_plan_health_issue
+from . import kpi_plan_acknowledgement

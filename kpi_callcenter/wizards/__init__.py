@@ -1,2 +1,3 @@
 from . import kpi_scorecard_generate
 from . import kpi_scorecard_export
+from . import kpi_plan_activate
