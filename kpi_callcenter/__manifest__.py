@@ -42,6 +42,7 @@
         "views/res_config_settings_views.xml",
         "views/kpi_plan_governance_views.xml",
         "wizards/kpi_plan_activate_views.xml",
+        "views/kpi_plan_simulation_views.xml",
     ],
     "demo": [
         "demo/kpi_demo.xml",

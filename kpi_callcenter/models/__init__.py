@@ -19,3 +19,5 @@ from . import res_config_settings
 from . import kpi_plan_calibration
 from . import kpi_plan_health_issue
 from . import kpi_plan_acknowledgement
+from . import kpi_plan_simulation
+from . import kpi_scorecard_governance

@@ -11,3 +11,4 @@ from . import test_payout
 from . import test_governance_engine
 from . import test_plan_health
 from . import test_calibration
+from . import test_simulation
