@@ -43,6 +43,8 @@
         "views/kpi_plan_governance_views.xml",
         "wizards/kpi_plan_activate_views.xml",
         "views/kpi_plan_simulation_views.xml",
+        "views/kpi_plan_announcement_views.xml",
+        "views/kpi_governance_portal_templates.xml",
     ],
     "demo": [
         "demo/kpi_demo.xml",

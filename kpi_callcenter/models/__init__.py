@@ -21,3 +21,4 @@ from . import kpi_plan_health_issue
 from . import kpi_plan_acknowledgement
 from . import kpi_plan_simulation
 from . import kpi_scorecard_governance
+from . import kpi_plan_announcement

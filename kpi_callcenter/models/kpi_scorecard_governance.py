@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Governance additions to ``kpi.scorecard`` (issue 7)."""
 
-from odoo import models
+from odoo import api, fields, models
 
 
 class KpiScorecard(models.Model):
@@ -12,3 +12,24 @@ class KpiScorecard(models.Model):
         """What this scorecard pays, as the pay-impact simulation counts it."""
         self.ensure_one()
         return self.bonus_amount
+
+
+class KpiScorecardTrial(models.Model):
+    _inherit = "kpi.scorecard"
+
+    is_trial = fields.Boolean(
+        string="Trial",
+        compute="_compute_is_trial",
+        store=True,
+        index=True,
+        help="The plan was on trial in this period: the scorecard is shown but pays nothing.",
+    )
+
+    @api.depends("plan_id.trial_end_date", "date_from")
+    def _compute_is_trial(self):
+        for card in self:
+            trial_end = card.plan_id.trial_end_date
+            card.is_trial = bool(trial_end and card.date_from and card.date_from <= trial_end)
+
+    def _simulation_paid_amount(self):
+        return 0.0 if self.is_trial else super()._simulation_paid_amount()

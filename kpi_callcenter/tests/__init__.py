@@ -12,3 +12,4 @@ from . import test_governance_engine
 from . import test_plan_health
 from . import test_calibration
 from . import test_simulation
+from . import test_trial_announcement
