@@ -22,3 +22,5 @@ from . import kpi_plan_acknowledgement
 from . import kpi_plan_simulation
 from . import kpi_scorecard_governance
 from . import kpi_plan_announcement
+from . import kpi_review_line
+from . import kpi_scorecard_adjustment

@@ -13,3 +13,4 @@ from . import test_plan_health
 from . import test_calibration
 from . import test_simulation
 from . import test_trial_announcement
+from . import test_review
