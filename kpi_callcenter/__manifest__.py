@@ -46,6 +46,7 @@
         "views/kpi_plan_announcement_views.xml",
         "views/kpi_governance_portal_templates.xml",
         "views/kpi_review_views.xml",
+        "views/kpi_governance_dashboard_views.xml",
     ],
     "demo": [
         "demo/kpi_demo.xml",

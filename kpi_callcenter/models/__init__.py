@@ -24,3 +24,4 @@ from . import kpi_scorecard_governance
 from . import kpi_plan_announcement
 from . import kpi_review_line
 from . import kpi_scorecard_adjustment
+from . import kpi_objective_rollup

@@ -33,3 +33,29 @@ class KpiScorecardTrial(models.Model):
 
     def _simulation_paid_amount(self):
         return 0.0 if self.is_trial else super()._simulation_paid_amount()
+
+
+class KpiScorecardDashboard(models.Model):
+    _inherit = "kpi.scorecard"
+
+    team_manager_id = fields.Many2one(
+        related="employee_id.parent_id", store=True, index=True, string="Team"
+    )
+    performance_band = fields.Selection(
+        [("under", "Underperformer"), ("on_track", "On track"), ("top", "Top performer")],
+        compute="_compute_performance_band",
+        store=True,
+        index=True,
+        help="From the score and the company's under- and top-performer scores.",
+    )
+
+    @api.depends("score", "company_id.kpi_underperformer_score", "company_id.kpi_top_performer_score")
+    def _compute_performance_band(self):
+        for card in self:
+            company = card.company_id
+            if card.score < company.kpi_underperformer_score:
+                card.performance_band = "under"
+            elif card.score >= company.kpi_top_performer_score:
+                card.performance_band = "top"
+            else:
+                card.performance_band = "on_track"
