@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class KpiPlan(models.Model):
@@ -51,8 +52,36 @@ class KpiPlan(models.Model):
 
     def generate_scorecards(self, date_from, date_to):
         """Employees assigned after the activation get the announcement too."""
+        scorecards = super().generate_scorecards(date_from, date_to)
         self.filtered(lambda plan: plan.state == "active")._announce()
-        return super().generate_scorecards(date_from, date_to)
+        return scorecards
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("trial_end_date")
+    def _check_trial_end_date(self):
+        """A trial cannot reach back over scorecards already paid."""
+        plans = self.filtered("trial_end_date")
+        if not plans:
+            return
+        paid = self.env["kpi.scorecard"].search(
+            [("plan_id", "in", plans.ids), ("state", "=", "paid")], order="date_from"
+        )
+        for plan in plans:
+            paid_in_trial = paid.filtered(
+                lambda card, plan=plan: card.plan_id == plan and card.date_from <= plan.trial_end_date
+            )
+            if paid_in_trial:
+                raise ValidationError(
+                    self.env._(
+                        "Plan %(plan)s, field Trial end date: %(date)s would put paid scorecards "
+                        "in the trial period (%(names)s).",
+                        plan=plan.display_name,
+                        date=plan.trial_end_date,
+                        names=", ".join(paid_in_trial[:5].mapped("display_name")),
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Business

@@ -66,8 +66,12 @@ class KpiReviewLine(models.Model):
             review.state = "done" if review.reason else "to_review"
 
     def write(self, vals):
-        if set(vals) - REVIEW_MANAGER_FIELDS and not self.env.user.has_group(
-            "kpi_callcenter.group_kpi_officer"
+        if (
+            not self.env.su
+            and set(vals) - REVIEW_MANAGER_FIELDS
+            and not self.env.user.has_group(
+                "kpi_callcenter.group_kpi_officer"
+            )
         ):
             raise AccessError(
                 self.env._("A team manager may only fill in the reason and the note of a review.")

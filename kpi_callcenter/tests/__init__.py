@@ -15,3 +15,4 @@ from . import test_simulation
 from . import test_trial_announcement
 from . import test_review
 from . import test_rollup_dashboard
+from . import test_governance_access

@@ -7,6 +7,7 @@ from datetime import date
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -44,6 +45,11 @@ class TestTrialAnnouncement(HttpCase, KpiCommon):
         # ending the trial earlier makes March a paid period
         self.plan.trial_end_date = date(2027, 2, 28)
         self.assertFalse(march.is_trial)
+        # a trial never reaches back over a paid scorecard
+        march.with_context(kpi_scorecard_unlock=True).state = "paid"
+        with self.assertRaisesRegex(ValidationError, "Plan Telesales, field Trial end date: 2027-03-31 "
+                                                     "would put paid scorecards in the trial period"):
+            self.plan.trial_end_date = date(2027, 3, 31)
 
     def test_announcement_once_per_employee_and_version(self):
         self.plan.with_user(self.user_hr_manager).action_activate()
