@@ -76,10 +76,8 @@ class KpiPlan(models.Model):
         return periods
 
     @api.model
-    def _kpi_last_periods(self, count, company=None):
+    def _kpi_last_periods(self, count):
         """The ``count`` complete months before today (oldest first)."""
-        company = company or self.env.company
-        count = count if count is not None else company.kpi_calibration_periods
         if count <= 0:
             return []
         end = fields.Date.context_today(self).replace(day=1) - relativedelta(days=1)
@@ -103,7 +101,7 @@ class KpiPlan(models.Model):
         self.ensure_one()
         self.check_access("write")
         company = self.company_id
-        periods = periods or self._kpi_last_periods(company.kpi_calibration_periods, company)
+        periods = periods or self._kpi_last_periods(company.kpi_calibration_periods)
         employees = employees if employees is not None else self._get_assigned_employees()
         replay = KpiReplay(self.env, employees)
         vals_list = []

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
@@ -396,7 +396,3 @@ class KpiPlanHealthIssue(models.Model):
     message = fields.Text(required=True)
     key = fields.Char(required=True, help="Identifies the issue for acknowledgements.")
     plan_line_id = fields.Many2one("kpi.plan.line", ondelete="cascade")
-
-    @api.model
-    def _get_rule_label(self, rule):
-        return dict(self._fields["rule"]._description_selection(self.env)).get(rule, rule)

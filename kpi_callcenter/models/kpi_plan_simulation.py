@@ -166,12 +166,11 @@ class KpiPlan(models.Model):
         current one."""
         issues = super()._health_pay_impact()
         company = self.company_id
-        periods = self._kpi_last_periods(company.kpi_calibration_periods, company)
+        periods = self._kpi_last_periods(company.kpi_calibration_periods)
         employees = self._get_assigned_employees()
         if not periods or not employees or not self._get_current_plans(employees):
             return issues
         totals = defaultdict(lambda: [0.0, 0.0])
-        names = {}
         for row in self._simulate_rows(periods):
             totals[row["employee_id"]][0] += row["old_bonus"]
             totals[row["employee_id"]][1] += row["new_bonus"]
@@ -181,7 +180,6 @@ class KpiPlan(models.Model):
             drop = engine_calibration.pay_drop_pct(old, new)
             if drop > company.kpi_pay_drop_pct:
                 losers.append((employee, old, new, drop))
-                names[employee.id] = employee.name
         if losers:
             issues.append(
                 self._health_issue(
