@@ -1,2 +1,4 @@
 from . import kpi_scorecard_generate
 from . import kpi_scorecard_export
+from . import kpi_plan_activate
+from . import kpi_plan_simulate
