@@ -2,3 +2,4 @@
 
 from . import achievement, cdr, costing, payout, proration
 from . import chart
+from . import calibration

@@ -14,6 +14,17 @@ from . import hr_leave_type
 from . import helpdesk_ticket
 from . import hr_employee_portal
 from . import kpi_scorecard_portal
+from . import res_company
+from . import res_config_settings
+from . import kpi_plan_calibration
+from . import kpi_plan_health_issue
+from . import kpi_plan_acknowledgement
+from . import kpi_plan_simulation
+from . import kpi_scorecard_governance
+from . import kpi_plan_announcement
+from . import kpi_review_line
+from . import kpi_scorecard_adjustment
+from . import kpi_objective_rollup
 from . import kpi_call_source
 from . import kpi_call_mapping
 from . import kpi_call

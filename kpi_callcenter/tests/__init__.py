@@ -8,6 +8,14 @@ from . import test_portal_queries
 from . import test_portal_tour
 from . import test_statement
 from . import test_payout
+from . import test_governance_engine
+from . import test_plan_health
+from . import test_calibration
+from . import test_simulation
+from . import test_trial_announcement
+from . import test_review
+from . import test_rollup_dashboard
+from . import test_governance_access
 from . import test_call_import
 from . import test_call_api
 from . import test_call_budget

@@ -221,3 +221,20 @@ class KpiCommon(TransactionCase):
                 ],
             }
         )
+
+    # ------------------------------------------------------------------
+    # Helpers added for the governance tests (issue 7)
+    # ------------------------------------------------------------------
+    @classmethod
+    def _activate_acknowledged(cls, plan, user=None):
+        """Activate ``plan``, acknowledging its warnings as ``user`` (a KPI Manager)."""
+        user = user or cls.user_hr_manager
+        result = plan.with_user(user).action_activate()
+        if isinstance(result, dict) and result.get("res_model") == "kpi.plan.activate":
+            wizard = cls.env["kpi.plan.activate"].with_user(user).create({"plan_id": plan.id})
+            result = wizard.action_acknowledge_and_activate()
+        return result
+
+    @classmethod
+    def _create_job(cls, name):
+        return cls.env["hr.job"].create({"name": name, "company_id": cls.company.id})

@@ -143,12 +143,13 @@ class HrPayslip(models.Model):
     @api.model
     def _search_kpi_scorecards_to_pay(self, employees, date_from, date_to, payslips=None):
         """Scorecards (sudo) of ``employees`` ending between ``date_from`` and ``date_to``
-        that are confirmed and unpaid, or already paid by one of ``payslips``.
-        The callers check their access to the payslips first."""
+        that are confirmed and unpaid, or already paid by one of ``payslips``; never those
+        of a plan's trial period. The callers check their access to the payslips first."""
         domain = [
             ("employee_id", "in", employees.ids),
             ("date_to", ">=", date_from),
             ("date_to", "<=", date_to),
+            ("is_trial", "=", False),
         ]
         payable = [("state", "=", "confirmed"), ("payslip_id", "=", False)]
         if payslips:

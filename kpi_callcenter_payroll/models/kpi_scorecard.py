@@ -25,14 +25,14 @@ class KpiScorecard(models.Model):
         """
         payslip.ensure_one()
         unpayable = self.filtered(
-            lambda card: card.payslip_id != payslip
-            and (card.state != "confirmed" or card.payslip_id)
+            lambda card: card.is_trial
+            or (card.payslip_id != payslip and (card.state != "confirmed" or card.payslip_id))
         )
         if unpayable:
             raise UserError(
                 self.env._(
-                    "Payslip %(payslip)s cannot pay these scorecards, which are not confirmed "
-                    "or already paid: %(names)s",
+                    "Payslip %(payslip)s cannot pay these scorecards, which are not confirmed, "
+                    "already paid or of a trial period: %(names)s",
                     payslip=payslip.display_name,
                     names=", ".join(unpayable.mapped("display_name")),
                 )

@@ -1,1 +1,2 @@
 from . import test_payroll
+from . import test_payroll_trial

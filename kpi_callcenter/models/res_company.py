@@ -1,0 +1,88 @@
+# Copyright 2026 KPI Call Center
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    # Plan health check and calibration
+    kpi_max_plan_lines = fields.Integer(
+        string="Maximum KPIs per plan",
+        default=7,
+        help="A plan with more KPIs gets a health warning: too many metrics dilute attention.",
+    )
+    kpi_calibration_periods = fields.Integer(
+        string="Calibration periods", default=3, help="How many past months calibration replays."
+    )
+    kpi_calibration_percentile = fields.Float(
+        string="Suggested target percentile",
+        default=50.0,
+        help="The suggested target is this percentile of past performance (50: the median).",
+    )
+    kpi_calibration_min_samples = fields.Integer(
+        string="Minimum samples",
+        default=5,
+        help="Calibration flags a target only with at least this many employee-periods of history.",
+    )
+    kpi_unrealistic_share = fields.Float(
+        string="Unrealistic below (%)",
+        default=20.0,
+        help="A target is unrealistic when fewer than this share of past results reach the "
+        "line's threshold (100 % when it has none).",
+    )
+    kpi_easy_achievement = fields.Float(
+        string="Too easy above achievement (%)", default=120.0
+    )
+    kpi_easy_share = fields.Float(
+        string="Too easy when more than (%)",
+        default=80.0,
+        help="A target is too easy when more than this share of past results pass the "
+        "'too easy' achievement.",
+    )
+    # Pay impact
+    kpi_pay_drop_pct = fields.Float(
+        string="Pay drop needing acknowledgement (%)",
+        default=5.0,
+        help="Activating a plan that would have paid an employee more than this share less "
+        "than their current plan needs a KPI Manager's acknowledgement.",
+    )
+    # Manager dashboard
+    kpi_underperformer_score = fields.Float(
+        string="Underperformer below score", default=80.0
+    )
+    kpi_top_performer_score = fields.Float(
+        string="Top performer from score", default=110.0
+    )
+
+    @api.constrains(
+        "kpi_max_plan_lines",
+        "kpi_calibration_periods",
+        "kpi_calibration_percentile",
+        "kpi_unrealistic_share",
+        "kpi_easy_share",
+        "kpi_pay_drop_pct",
+    )
+    def _check_kpi_governance_settings(self):
+        for company in self:
+            for fname in ("kpi_calibration_percentile", "kpi_unrealistic_share", "kpi_easy_share"):
+                if not 0 <= company[fname] <= 100:
+                    raise ValidationError(
+                        self.env._(
+                            "%(company)s, field %(field)s: a share is between 0 and 100 (%(value)s).",
+                            company=company.name,
+                            field=company._fields[fname]._description_string(self.env),
+                            value=company[fname],
+                        )
+                    )
+            for fname in ("kpi_max_plan_lines", "kpi_calibration_periods", "kpi_pay_drop_pct"):
+                if company[fname] < 0:
+                    raise ValidationError(
+                        self.env._(
+                            "%(company)s, field %(field)s: cannot be negative (%(value)s).",
+                            company=company.name,
+                            field=company._fields[fname]._description_string(self.env),
+                            value=company[fname],
+                        )
+                    )

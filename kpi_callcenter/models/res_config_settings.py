@@ -1,0 +1,22 @@
+# Copyright 2026 KPI Call Center
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    kpi_max_plan_lines = fields.Integer(related="company_id.kpi_max_plan_lines", readonly=False)
+    kpi_calibration_periods = fields.Integer(related="company_id.kpi_calibration_periods", readonly=False)
+    kpi_calibration_percentile = fields.Float(
+        related="company_id.kpi_calibration_percentile", readonly=False
+    )
+    kpi_calibration_min_samples = fields.Integer(
+        related="company_id.kpi_calibration_min_samples", readonly=False
+    )
+    kpi_unrealistic_share = fields.Float(related="company_id.kpi_unrealistic_share", readonly=False)
+    kpi_easy_achievement = fields.Float(related="company_id.kpi_easy_achievement", readonly=False)
+    kpi_easy_share = fields.Float(related="company_id.kpi_easy_share", readonly=False)
+    kpi_pay_drop_pct = fields.Float(related="company_id.kpi_pay_drop_pct", readonly=False)
+    kpi_underperformer_score = fields.Float(related="company_id.kpi_underperformer_score", readonly=False)
+    kpi_top_performer_score = fields.Float(related="company_id.kpi_top_performer_score", readonly=False)
