@@ -58,7 +58,6 @@
     ],
     "demo": [
         "demo/kpi_demo.xml",
-        "demo/kpi_payout_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

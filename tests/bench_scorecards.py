@@ -113,8 +113,9 @@ def setup_data(env):
         ("B_CSAT", "manual", "manual", 4),
     ]
     if "kpi.call" in env and CALLS:
+        source = env["kpi.call.source"].create({"name": "Bench PBX", "company_id": company.id})
         call = env["kpi.call"].create(
-            {"employee_id": employees[0].id, "direction": "outbound", "start": datetime(2027, 3, 2, 9),
+            {"employee_id": employees[0].id, "source_id": source.id, "direction": "outbound", "start": datetime(2027, 3, 2, 9),
              "duration": 120, "disposition": "answered", "phone": "+84912345678", "cost": 1000,
              "external_uid": "bench-template", "company_id": company.id}
         )
@@ -158,10 +159,21 @@ print(f"data: {EMPLOYEES} employees, {ORDERS} orders, {TICKETS} tickets, "
 env.invalidate_all()
 tracemalloc.start()
 queries0 = sql_db.sql_counter
+profiler = None
+if os.environ.get("BENCH_PROFILE"):
+    import cProfile
+
+    profiler = cProfile.Profile()
+    profiler.enable()
 t1 = time.time()
 cards = bench_plan.generate_scorecards(DATE_FROM, DATE_TO)
 env.flush_all()
 elapsed = time.time() - t1
+if profiler:
+    import pstats
+
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
 queries = sql_db.sql_counter - queries0
 _current, peak = tracemalloc.get_traced_memory()
 tracemalloc.stop()

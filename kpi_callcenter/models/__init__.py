@@ -34,3 +34,4 @@ from . import kpi_call_report
 from . import kpi_measure_call
 from . import hr_job
 from . import hr_employee_call
+from . import kpi_demo
