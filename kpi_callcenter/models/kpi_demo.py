@@ -33,7 +33,8 @@ class KpiDemo(models.AbstractModel):
         cskh = [ref(f"kpi_callcenter.employee_agent{i}_demo") for i in range(5, 9)]
         first_of_month = fields.Date.context_today(self).replace(day=1)
         months = [first_of_month - relativedelta(months=n) for n in (3, 2, 1, 0)]
-        skill = {emp.id: 0.75 + 0.1 * index for index, emp in enumerate(telesales + cskh)}
+        # Each team has a weaker, two average and a stronger agent.
+        skill = {emp.id: 0.8 + 0.12 * (index % 4) for index, emp in enumerate(telesales + cskh)}
 
         self._generate_sales(company, telesales, months, skill, rng)
         self._generate_tickets(company, cskh, months, skill, rng)
@@ -120,8 +121,11 @@ class KpiDemo(models.AbstractModel):
                 for when in self._days(month_start, rng, count):
                     urgent = rng.random() < 0.15
                     due = when + timedelta(hours=8 if urgent else 48)
-                    late = rng.random() > skill[agent.id] * 0.95
-                    closed = when + timedelta(hours=rng.uniform(1, 60 if late else 40))
+                    late = rng.random() > 0.8 + skill[agent.id] * 0.12
+                    allowed = 8 if urgent else 48
+                    closed = when + timedelta(
+                        hours=rng.uniform(allowed, allowed * 1.5) if late else rng.uniform(0.5, allowed)
+                    )
                     is_closed = closed < now
                     vals_list.append(
                         {
