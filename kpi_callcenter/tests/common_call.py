@@ -58,6 +58,8 @@ class KpiCallCommon(KpiCommon):
         return action["context"]["default_token"]
 
     def _calls(self, **domain):
+        """Calls of the test company (never the demo data's), filtered by ``domain``."""
+        domain.setdefault("company_id", self.company.id)
         return self.env["kpi.call"].search(
             [(field, "=", value) for field, value in domain.items()], order="start, id"
         )
