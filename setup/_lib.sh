@@ -285,3 +285,32 @@ kpi_bootstrap() {
 kpi_odoo() {
     "$KPI_VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$KPI_CONF" "$@"
 }
+
+# --- throwaway databases -----------------------------------------------------------------------
+
+# kpi_db_from_template DB MODULES LOGDIR: create database DB (and its filestore) as a copy of a
+# template database holding MODULES with demo data. The template, kpi_tmpl_<key>, is built once
+# and kept between runs, keyed by the module list and the Odoo tree. Needs kpi_bootstrap first.
+kpi_db_from_template() {
+    local db="$1" modules="$2" logdir="$3" tmpl_key template
+    tmpl_key="$(printf '%s|%s|%s' "$modules" "$ODOO_SRC" "$(sha1sum "$ODOO_SRC/odoo/release.py")" | sha1sum | cut -c1-10)"
+    template="kpi_tmpl_$tmpl_key"
+    if ! kpi_psql -c "SELECT 1 FROM pg_database WHERE datname = '$template'" | grep -q 1; then
+        kpi_say "Building the template database $template ($modules; about 2 minutes, once)"
+        kpi_psql -c "DROP DATABASE IF EXISTS \"${template}_build\"" >/dev/null
+        rm -rf "$KPI_FILESTORE/filestore/${template}_build"
+        if ! kpi_odoo -d "${template}_build" -i "$modules" --stop-after-init --no-http \
+            --log-level=warn >"$logdir/template.log" 2>&1; then
+            tail -n 40 "$logdir/template.log" >&2
+            kpi_die "Building the template database failed; see $logdir/template.log"
+        fi
+        kpi_psql -c "ALTER DATABASE \"${template}_build\" RENAME TO \"$template\"" >/dev/null
+        rm -rf "$KPI_FILESTORE/filestore/$template"
+        [ -d "$KPI_FILESTORE/filestore/${template}_build" ] \
+            && mv "$KPI_FILESTORE/filestore/${template}_build" "$KPI_FILESTORE/filestore/$template"
+    fi
+    kpi_psql -c "CREATE DATABASE \"$db\" TEMPLATE \"$template\"" >/dev/null
+    [ -d "$KPI_FILESTORE/filestore/$template" ] && cp -r "$KPI_FILESTORE/filestore/$template" "$KPI_FILESTORE/filestore/$db"
+    # The last line's status (no template filestore) must not fail the caller under set -e.
+    return 0
+}

@@ -79,12 +79,15 @@ class KpiCallMapping(models.Model):
                 for key in cdr.MAPPED_KEYS:
                     column = (mapping[f"col_{key}"] or "").strip()
                     if column and not column.isdigit():
+                        # Computed outside the _() call: string literals among its arguments
+                        # hide the message from Odoo's term export (setup/i18n).
+                        label = mapping._fields[f"col_{key}"].get_description(self.env)["string"]
                         raise ValidationError(
                             self.env._(
                                 "CSV mapping %(name)s, field %(field)s: a file without header needs "
                                 "column numbers (0, 1, …), not %(column)r.",
                                 name=mapping.name,
-                                field=mapping._fields[f"col_{key}"].get_description(self.env)["string"],
+                                field=label,
                                 column=column,
                             )
                         )

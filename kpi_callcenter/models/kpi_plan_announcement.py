@@ -172,6 +172,9 @@ class KpiPlan(models.Model):
             scale_text = self.env._("Payout scale %(scale)s: %(tiers)s.", scale=scale.name, tiers=tiers)
         else:
             scale_text = self.env._("No payout scale: each KPI pays its achievement (capped).")
+        # Formatted outside the _() call: string literals among its arguments hide the
+        # message from Odoo's term export (setup/i18n).
+        bonus_base = f"{self.bonus_base:,.0f}"
         parts = [
             Markup("<p>%s</p>") % self.env._(
                 "Your KPI plan %(plan)s is now active. Here is how your results and your bonus "
@@ -181,7 +184,7 @@ class KpiPlan(models.Model):
             Markup('<table class="table table-sm o_kpi_announcement_kpis">%s%s</table>') % (header, rows),
             Markup("<p>%s</p>") % self.env._(
                 "Bonus base per period at 100 %%: %(base)s %(currency)s.",
-                base=f"{self.bonus_base:,.0f}",
+                base=bonus_base,
                 currency=self.currency_id.name,
             ),
             Markup("<p>%s</p>") % scale_text,

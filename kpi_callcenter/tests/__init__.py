@@ -21,3 +21,4 @@ from . import test_call_api
 from . import test_call_budget
 from . import test_call_measure
 from . import test_call_access
+from . import test_i18n
