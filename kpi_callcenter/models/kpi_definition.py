@@ -59,6 +59,16 @@ class KpiDefinition(models.Model):
         default="sale",
         tracking=True,
     )
+    call_min_duration = fields.Integer(
+        string="Minimum call duration (s)",
+        help="Calls shorter than this (in seconds) are left out of the KPI: counts, talk time, "
+        "rates and handle time alike. 0 keeps all calls.",
+    )
+    call_dedupe_minutes = fields.Integer(
+        string="Count repeated calls once within (min)",
+        help="Repeated calls of the same agent to or from the same number, in the same direction, "
+        "within this many minutes of the previous one count once. 0 counts every call.",
+    )
     measure = fields.Selection(
         [
             ("order_count", "Confirmed orders"),

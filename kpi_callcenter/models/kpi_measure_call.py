@@ -12,6 +12,10 @@ class KpiMeasureCall(models.AbstractModel):
     - ``inbound_duration`` / ``outbound_duration``: talk time in minutes;
     - ``avg_handle_time``: talk time of the answered calls ÷ answered calls, in seconds;
     - ``cost``: cost of the calls (outbound), in company currency.
+
+    Per definition, calls shorter than ``call_min_duration`` seconds are left out, and with
+    ``call_dedupe_minutes`` a call of an agent to/from a phone number in the same direction
+    within N minutes of the previous one counts once.
     """
 
     _name = "kpi.measure.call"
@@ -36,11 +40,23 @@ class KpiMeasureCall(models.AbstractModel):
             return {}
         start, stop = self._period_bounds(date_from, date_to)
         self.env["kpi.call"].flush_model(
-            ["company_id", "employee_id", "start", "direction", "disposition", "duration", "cost"]
+            ["company_id", "employee_id", "start", "direction", "disposition", "duration", "cost", "phone"]
         )
         rows = self.env.execute_query(
             SQL(
                 """
+                WITH kept AS (
+                    SELECT c.employee_id, c.direction, c.disposition, c.duration, c.cost, c.phone,
+                           c.start,
+                           lag(c.start) OVER (
+                               PARTITION BY c.employee_id, c.phone, c.direction ORDER BY c.start, c.id
+                           ) AS prev_start
+                      FROM kpi_call c
+                     WHERE c.company_id = %(company)s
+                       AND c.employee_id IN %(employees)s
+                       AND c.start >= %(start)s AND c.start < %(stop)s
+                       AND COALESCE(c.duration, 0) >= %(min_duration)s
+                )
                 SELECT c.employee_id,
                        COUNT(*),
                        COUNT(*) FILTER (WHERE c.direction = 'inbound'),
@@ -50,16 +66,19 @@ class KpiMeasureCall(models.AbstractModel):
                        COALESCE(SUM(c.duration) FILTER (WHERE c.direction = 'outbound'), 0),
                        COALESCE(SUM(c.duration) FILTER (WHERE c.disposition = 'answered'), 0),
                        COALESCE(SUM(c.cost), 0)
-                  FROM kpi_call c
-                 WHERE c.company_id = %(company)s
-                   AND c.employee_id IN %(employees)s
-                   AND c.start >= %(start)s AND c.start < %(stop)s
+                  FROM kept c
+                 WHERE %(dedupe)s = 0
+                    OR c.phone IS NULL
+                    OR c.prev_start IS NULL
+                    OR c.prev_start <= c.start - make_interval(mins => %(dedupe)s)
               GROUP BY c.employee_id
                 """,
                 company=definition.company_id.id,
                 employees=tuple(employees.ids),
                 start=start,
                 stop=stop,
+                min_duration=definition.call_min_duration or 0,
+                dedupe=definition.call_dedupe_minutes or 0,
             )
         )
         result = {}

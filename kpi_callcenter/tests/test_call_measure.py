@@ -76,6 +76,58 @@ class TestCallMeasure(KpiCallCommon):
         with self.assertQueryCount(1):
             provider._get_values(definition, self.agent1, self.date_from, self.date_to)
 
+    def test_min_duration_and_dedupe(self):
+        a1, a2, a3 = self.agents.ids
+        definition = self._create_definition("CALL_OUT_Q", "call", "outbound_count")
+        definition.call_min_duration = 60
+        # agent 1: only the 60 s outbound call is long enough; agent 2: the 90 s one
+        self.assertEqual(
+            definition._compute_values(self.agents, self.date_from, self.date_to),
+            {a1: 1.0, a2: 1.0, a3: 0.0},
+        )
+        definition.measure = "answered_rate"
+        self.assertEqual(
+            definition._compute_values(self.agents, self.date_from, self.date_to),
+            {a1: 100.0, a2: 100.0, a3: 0.0},
+        )
+        definition.measure = "inbound_duration"
+        definition.call_min_duration = 121
+        # agent 1 inbound: 120 s dropped, 300 s kept -> 5 min
+        self.assertEqual(
+            definition._compute_values(self.agents, self.date_from, self.date_to),
+            {a1: 5.0, a2: 0.0, a3: 0.0},
+        )
+        definition.call_min_duration = 0
+        definition.call_dedupe_minutes = 60
+        definition.measure = "outbound_count"
+        # agent 1 outbound 10:00 and 11:00: 60 min apart, both count; agent 2 9:00 and 9:05: once
+        self.assertEqual(
+            definition._compute_values(self.agents, self.date_from, self.date_to),
+            {a1: 2.0, a2: 1.0, a3: 0.0},
+        )
+        definition.call_dedupe_minutes = 61
+        self.assertEqual(
+            definition._compute_values(self.agents, self.date_from, self.date_to),
+            {a1: 1.0, a2: 1.0, a3: 0.0},
+        )
+        definition.measure = "outbound_duration"
+        # agent 1 keeps the 10:00 call (60 s), agent 2 the 9:00 call (90 s)
+        self.assertEqual(
+            definition._compute_values(self.agents, self.date_from, self.date_to),
+            {a1: 1.0, a2: 1.5, a3: 0.0},
+        )
+        definition.measure = "inbound_count"
+        # agent 1 inbound 1 Mar, 15 Mar, 31 Mar: days apart, all count
+        self.assertEqual(
+            definition._compute_values(self.agents, self.date_from, self.date_to),
+            {a1: 3.0, a2: 0.0, a3: 0.0},
+        )
+        provider = self.env["kpi.measure.call"]
+        definition.call_min_duration = 30
+        self.env.flush_all()
+        with self.assertQueryCount(1):
+            provider._get_values(definition, self.agents, self.date_from, self.date_to)
+
     def test_aggregations(self):
         self.assertEqual(self._create_definition("CALL_AHT", "call", "avg_handle_time").aggregation, "avg")
         self.assertEqual(self._create_definition("CALL_RATE", "call", "answered_rate").aggregation, "ratio")
