@@ -50,6 +50,7 @@
         "views/res_config_settings_views.xml",
         "views/kpi_plan_governance_views.xml",
         "wizards/kpi_plan_activate_views.xml",
+        "wizards/kpi_scorecard_confirm_views.xml",
         "views/kpi_plan_simulation_views.xml",
         "views/kpi_plan_announcement_views.xml",
         "views/kpi_governance_portal_templates.xml",

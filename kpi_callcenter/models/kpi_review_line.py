@@ -84,8 +84,8 @@ class KpiScorecard(models.Model):
 
     review_line_ids = fields.One2many("kpi.review.line", "scorecard_id", string="Reviews")
 
-    def action_confirm(self):
-        res = super().action_confirm()
+    def _action_confirm(self):
+        res = super()._action_confirm()
         self._create_review_lines()
         return res
 

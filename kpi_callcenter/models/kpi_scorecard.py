@@ -197,8 +197,20 @@ class KpiScorecard(models.Model):
                     names=", ".join(not_computed.mapped("display_name")),
                 )
             )
-        self.write({"state": "confirmed"})
+        gate = self._get_confirm_gate_action()
+        if gate:
+            return gate
+        self._action_confirm()
         return True
+
+    def _get_confirm_gate_action(self):
+        """Hook run before confirming: an action (a dialog asking the user to acknowledge
+        something) stops the confirmation and is returned instead; ``False`` lets it go on."""
+        return False
+
+    def _action_confirm(self):
+        """Lock the scorecards (their checks passed)."""
+        self.write({"state": "confirmed"})
 
     def action_reset_to_draft(self):
         if not self.env.user.has_group("kpi_callcenter.group_kpi_manager"):

@@ -48,6 +48,14 @@ class ResCompany(models.Model):
         help="Activating a plan that would have paid an employee more than this share less "
         "than their current plan needs a KPI Manager's acknowledgement.",
     )
+    # Data-quality gate of the call log
+    kpi_call_gap_check = fields.Boolean(
+        string="Check call data before confirming",
+        default=True,
+        help="Confirming scorecards whose plan has a call KPI first checks that every active "
+        "PBX sent calls on each working day of the period; missing days need a KPI "
+        "Officer's acknowledgement, recorded on the scorecards.",
+    )
     # Manager dashboard
     kpi_underperformer_score = fields.Float(
         string="Underperformer below score", default=80.0

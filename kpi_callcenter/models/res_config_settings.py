@@ -20,3 +20,4 @@ class ResConfigSettings(models.TransientModel):
     kpi_pay_drop_pct = fields.Float(related="company_id.kpi_pay_drop_pct", readonly=False)
     kpi_underperformer_score = fields.Float(related="company_id.kpi_underperformer_score", readonly=False)
     kpi_top_performer_score = fields.Float(related="company_id.kpi_top_performer_score", readonly=False)
+    kpi_call_gap_check = fields.Boolean(related="company_id.kpi_call_gap_check", readonly=False)

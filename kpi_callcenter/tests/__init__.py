@@ -22,3 +22,4 @@ from . import test_call_budget
 from . import test_call_measure
 from . import test_call_access
 from . import test_i18n
+from . import test_call_gap
