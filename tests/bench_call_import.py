@@ -145,7 +145,8 @@ def main():
             tracemalloc.stop()
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"import: state {report.state}, {report.line_count:,} lines, {report.imported_count:,} calls "
-              f"imported, {report.duplicate_count:,} duplicates, {report.rejected_count:,} rejected")
+              f"imported, {report.duplicate_count:,} duplicates, "
+              f"{report.skipped_count:,} internal skipped, {report.rejected_count:,} rejected")
         reasons = env["kpi.call.import.line"]._read_group(
             [("import_id", "=", report.id)], ["reason"], ["__count"], order="__count desc", limit=3
         )

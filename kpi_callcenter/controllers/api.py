@@ -56,10 +56,14 @@ class KpiCallApi(http.Controller):
             self._prepare_item_result(index, item, values.get(index), parse_errors.get(index), stored.get(index))
             for index, item in enumerate(items)
         ]
-        counts = {status: sum(result["status"] == status for result in results) for status in ("created", "duplicate", "rejected")}
+        counts = {
+            status: sum(result["status"] == status for result in results)
+            for status in ("created", "duplicate", "skipped", "rejected")
+        }
         body = {
             "created": counts["created"],
             "duplicates": counts["duplicate"],
+            "skipped": counts["skipped"],
             "rejected": counts["rejected"],
             "results": results,
         }
@@ -179,4 +183,6 @@ class KpiCallApi(http.Controller):
             result["id"] = detail
         elif status == "rejected":
             result["error"] = detail
+        elif status == "skipped":
+            result["reason"] = detail
         return result

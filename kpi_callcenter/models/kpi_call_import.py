@@ -76,6 +76,12 @@ class KpiCallImport(models.Model):
     imported_count = fields.Integer(string="Imported", readonly=True, copy=False)
     duplicate_count = fields.Integer(string="Duplicates", readonly=True, copy=False)
     rejected_count = fields.Integer(string="Rejected", readonly=True, copy=False)
+    skipped_count = fields.Integer(
+        string="Internal calls skipped",
+        readonly=True,
+        copy=False,
+        help="Calls between two extensions (transfers, colleagues): not customer calls, so not logged.",
+    )
     progress = fields.Float(compute="_compute_progress", digits=(16, 1))
     line_ids = fields.One2many("kpi.call.import.line", "import_id", string="Rejected lines", readonly=True)
     call_ids = fields.One2many("kpi.call", "import_id", string="Calls", readonly=True)
@@ -265,7 +271,7 @@ class KpiCallImport(models.Model):
 
     def _import_events(self, events, resume, budget_consumption=None):
         """Import one batch of events in a savepoint; move the position to ``resume``."""
-        counters = {"imported_count": 0, "duplicate_count": 0, "rejected_count": 0}
+        counters = {"imported_count": 0, "duplicate_count": 0, "rejected_count": 0, "skipped_count": 0}
         with self.env.cr.savepoint():
             rejected = []
             entries = []
@@ -281,6 +287,8 @@ class KpiCallImport(models.Model):
                     counters["imported_count"] += 1
                 elif status == "duplicate":
                     counters["duplicate_count"] += 1
+                elif status == "skipped":
+                    counters["skipped_count"] += 1
                 else:
                     values = values_by_line[line_no]
                     rejected.append(self._prepare_line_vals(line_no, detail, self._describe_call(values)))

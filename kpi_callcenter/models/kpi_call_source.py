@@ -261,7 +261,8 @@ class KpiCallSource(models.Model):
         :param entries: ``[(ref, values)]``, ``values`` in the shape of
             :mod:`..engine.callrecord` and ``ref`` a unique key (line number, index)
         :return: ``[(ref, status, detail)]`` with status ``created`` (detail: the call
-            id), ``duplicate`` (the external uid) or ``rejected`` (the reason)
+            id), ``duplicate`` (the external uid), ``skipped`` (a call between two
+            extensions, not a customer call: the reason) or ``rejected`` (the reason)
 
         ``budget_consumption`` is the month totals an import keeps across its batches
         (see ``hr.employee._kpi_check_call_budgets``).
@@ -271,6 +272,9 @@ class KpiCallSource(models.Model):
         results = {}
         prepared = []
         for ref, values in entries:
+            if values["direction"] == "internal":
+                results[ref] = ("skipped", self._internal_call_reason(values))
+                continue
             try:
                 prepared.append((ref, self._prepare_call_vals(values, context)))
             except ValidationError as error:
@@ -339,14 +343,7 @@ class KpiCallSource(models.Model):
             )
         direction = values["direction"]
         if direction == "internal":
-            raise ValidationError(
-                self.env._(
-                    "direction: internal call from %(src)s to %(dst)s; only calls with an outside "
-                    "party are logged",
-                    src=values["src"] or values["extension"],
-                    dst=values["dst"],
-                )
-            )
+            raise ValidationError(self._internal_call_reason(values))
         if direction not in ("inbound", "outbound"):
             raise ValidationError(
                 self.env._(
@@ -389,6 +386,14 @@ class KpiCallSource(models.Model):
             "phone": phone,
             "cost": cost,
         }
+
+    def _internal_call_reason(self, values):
+        return self.env._(
+            "direction: internal call from %(src)s to %(dst)s; only calls with an outside "
+            "party are logged",
+            src=values["src"] or values["extension"],
+            dst=values["dst"],
+        )
 
     def _call_cost(self, phone, duration, context):
         """Cost of an outbound call of ``duration`` seconds to ``phone``."""

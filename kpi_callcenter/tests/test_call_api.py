@@ -173,16 +173,16 @@ class TestCallApi(HttpCase, KpiCallCommon):
         )
         self.assertEqual(response.status_code, 400, response.text)
         body = response.json()
-        self.assertEqual((body["created"], body["duplicates"], body["rejected"]), (2, 0, 6))
+        self.assertEqual((body["created"], body["duplicates"], body["skipped"], body["rejected"]), (2, 0, 1, 5))
         self.assertEqual(
-            [(r["index"], r["external_uid"], r["status"], r.get("error")) for r in body["results"]],
+            [(r["index"], r["external_uid"], r["status"], r.get("error", r.get("reason"))) for r in body["results"]],
             [
                 (0, "pbx-good-1", "created", None),
                 (1, None, "rejected", "external_uid: missing value"),
                 (2, "pbx-bad-date", "rejected", "start: invalid date '04/03/2027'"),
                 (3, "pbx-unknown-ext", "rejected",
                  "extension 999: no employee of KPI Test Co has this PBX extension"),
-                (4, "pbx-internal", "rejected",
+                (4, "pbx-internal", "skipped",
                  "direction: internal call from 101 to 102; only calls with an outside party are logged"),
                 (5, "pbx-typo", "rejected", "extention: unknown key"),
                 (6, None, "rejected", "item: expected a JSON object"),
@@ -192,6 +192,15 @@ class TestCallApi(HttpCase, KpiCallCommon):
         self.assertEqual(
             self._calls(source_id=self.source.id).mapped("external_uid"), ["pbx-good-1", "pbx-good-2"]
         )
+
+    def test_push_internal_calls_are_skipped_not_errors(self):
+        response = self._push([_call("pbx-transfer", direction=None, src="101", dst="103", phone=None)])
+        self.assertEqual(response.status_code, 200, response.text)
+        body = response.json()
+        self.assertEqual((body["created"], body["skipped"], body["rejected"]), (0, 1, 0))
+        self.assertEqual(body["results"][0]["status"], "skipped")
+        self.assertNotIn("error", body["results"][0])
+        self.assertFalse(self._calls(source_id=self.source.id))
 
     def test_push_reaches_only_the_sources_company(self):
         other_company = self.env["res.company"].create({"name": "Other Call Co"})

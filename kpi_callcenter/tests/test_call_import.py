@@ -4,9 +4,9 @@
 
 ``data/Master.csv`` is described line by line in ``test_engine.py``. With the
 fixtures of ``common_call.py`` (extensions 101, 102, 103; PBX in Asia/Ho_Chi_Minh,
-UTC+7) its 14 lines give 7 calls, 1 duplicate (line 10) and 5 rejected lines:
-8 (extension 199 unknown), 9 (bad date), 12 (internal call), 13 (bad duration) and
-14 (cut line).
+UTC+7) its 14 lines give 7 calls, 1 duplicate (line 10), 1 internal call skipped
+(line 12: not a customer call, not an error) and 4 rejected lines: 8 (extension 199
+unknown), 9 (bad date), 13 (bad duration) and 14 (cut line).
 """
 
 import base64
@@ -38,7 +38,6 @@ MASTER_CALLS = [
 MASTER_REJECTED = [
     (8, "extension 199: no employee of KPI Test Co has this PBX extension"),
     (9, "start: invalid date '2024-13-45 99:00'"),
-    (12, "direction: internal call from 101 to 102; only calls with an outside party are logged"),
     (13, "duration: not an integer 'x125'"),
     (14, "columns: expected 16 to 21, got 8"),
 ]
@@ -75,7 +74,8 @@ class TestCallImport(KpiCallCommon):
         self.assertEqual(report.progress, 100.0)
         self.assertEqual(report.imported_count, imported)
         self.assertEqual(report.duplicate_count, duplicates)
-        self.assertEqual(report.rejected_count, 5)
+        self.assertEqual(report.rejected_count, 4)
+        self.assertEqual(report.skipped_count, 1)
         self.assertEqual([(line.line_no, line.reason) for line in report.line_ids], MASTER_REJECTED)
 
     def _assert_master_calls(self):
@@ -110,7 +110,7 @@ class TestCallImport(KpiCallCommon):
         self.assertEqual(
             by_line[8].content, "call 1709518800.15, extension 199, 0933444555 → 199"
         )
-        self.assertEqual(by_line[12].content, "call 1709523000.21, extension 101, 101 → 102")
+        self.assertNotIn(12, by_line, "an internal call is skipped, not an error")
         self.assertIn('"2024-13-45 99:00"', by_line[9].content)
         self.assertTrue(by_line[14].content.endswith('"Dial"'))
 
@@ -170,7 +170,11 @@ class TestCallImport(KpiCallCommon):
     def test_import_without_agents_rejects_every_call(self):
         self.agents.pbx_extension = False
         report = self.source.import_cdr(self._master_csv(), "asterisk_csv")
-        self.assertEqual((report.imported_count, report.duplicate_count, report.rejected_count), (0, 0, 13))
+        # 12 calls without an agent; the internal call (line 12) is skipped all the same
+        self.assertEqual(
+            (report.imported_count, report.duplicate_count, report.rejected_count, report.skipped_count),
+            (0, 0, 12, 1),
+        )
 
     # ------------------------------------------------------------------
     # Mapped CSV
