@@ -130,6 +130,13 @@ class KpiDefinition(models.Model):
         default="avg",
         help="How the values of a period combine into its actual.",
     )
+    manual_restrict_range = fields.Boolean(
+        string="Restrict values",
+        help="Refuse entered or imported values outside the range (e.g. CSAT 1 to 5, NPS -100 "
+        "to 100), so that a typo cannot inflate a score.",
+    )
+    manual_min_value = fields.Float(string="Lowest value", digits=(16, 4))
+    manual_max_value = fields.Float(string="Highest value", digits=(16, 4))
     # domain
     domain_model_id = fields.Many2one("ir.model", string="Model", ondelete="cascade")
     domain_model = fields.Char(related="domain_model_id.model", string="Model name")
@@ -207,6 +214,23 @@ class KpiDefinition(models.Model):
                         kpi_source=definition.source,
                     )
                 )
+
+    @api.constrains("manual_restrict_range", "manual_min_value", "manual_max_value")
+    def _check_manual_range(self):
+        for definition in self.filtered("manual_restrict_range"):
+            if definition.manual_min_value > definition.manual_max_value:
+                raise ValidationError(
+                    self.env._(
+                        "KPI %(kpi)s, field Lowest value: %(low)s is above the highest value %(high)s.",
+                        kpi=definition.display_name,
+                        low=definition.manual_min_value,
+                        high=definition.manual_max_value,
+                    )
+                )
+        # values already stored must fit a new range: nothing entered is silently invalid
+        self.env["kpi.manual.value"].search(
+            [("definition_id", "in", self.filtered("manual_restrict_range").ids)]
+        )._check_value_range()
 
     @api.constrains(
         "source",

@@ -32,6 +32,26 @@ class KpiManualValue(models.Model):
     entered_by_id = fields.Many2one("res.users", related="create_uid", string="Entered by")
     entered_on = fields.Datetime(related="create_date", string="Entered on")
 
+    @api.constrains("value", "definition_id")
+    def _check_value_range(self):
+        for record in self:
+            definition = record.definition_id
+            if definition.manual_restrict_range and not (
+                definition.manual_min_value - 1e-9 <= record.value <= definition.manual_max_value + 1e-9
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Manual value of %(employee)s for KPI %(kpi)s on %(date)s, field Value: "
+                        "%(value)s is outside the KPI's range %(low)s to %(high)s.",
+                        employee=record.employee_id.name,
+                        kpi=definition.display_name,
+                        date=record.date,
+                        value=record.value,
+                        low=definition.manual_min_value,
+                        high=definition.manual_max_value,
+                    )
+                )
+
     @api.constrains("definition_id")
     def _check_definition_id(self):
         for record in self:

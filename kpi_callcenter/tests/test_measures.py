@@ -144,6 +144,54 @@ class TestMeasures(KpiCommon):
         with self.assertRaisesRegex(ValidationError, "not a manual KPI"):
             self._add_manual_values(sales, {self.agent1: 1.0})
 
+    def test_manual_value_range(self):
+        csat = self._create_definition(
+            "CSAT_R", manual_restrict_range=True, manual_min_value=1.0, manual_max_value=5.0
+        )
+        kept = self._add_manual_values(csat, {self.agent1: [1.0, 5.0, 4.5]})
+        # assertRaises (not ...Regex) rolls the failed write back, as the UI's transaction would
+        with self.assertRaises(ValidationError) as caught:
+            self._add_manual_values(csat, {self.agent2: 45.0})
+        self.assertRegex(
+            str(caught.exception),
+            r"Agent 2 for KPI .*CSAT_R.* on 2027-03-10, field Value: 45\.0 is outside the KPI's range 1\.0 to 5\.0",
+        )
+        with self.assertRaises(ValidationError):
+            kept[0].value = 0.0
+        # a narrower range that stored values do not fit is refused; nothing is lost
+        with self.assertRaises(ValidationError) as caught:
+            csat.manual_max_value = 4.0
+        self.assertRegex(str(caught.exception), r"Agent 1 .* 4\.5 is outside the KPI's range 1\.0 to 4\.0")
+        with self.assertRaises(ValidationError) as caught:
+            csat.manual_min_value = 6.0
+        self.assertIn("field Lowest value: 6.0 is above the highest value 5.0", str(caught.exception))
+        self.assertEqual((csat.manual_min_value, csat.manual_max_value), (1.0, 5.0))
+        self.assertEqual(sorted(kept.mapped("value")), [1.0, 4.5, 5.0])
+        # without the restriction anything goes (NPS, tests with bonus points…)
+        open_kpi = self._create_definition("TESTS_R")
+        self.assertEqual(self._add_manual_values(open_kpi, {self.agent2: 145.0}).value, 145.0)
+
+    def test_manual_values_import_reports_the_bad_row(self):
+        """Odoo's import (Favorites → Import records) names the row; nothing is stored."""
+        csat = self._create_definition(
+            "CSAT_I", manual_restrict_range=True, manual_min_value=1.0, manual_max_value=5.0
+        )
+        fields_ = ["employee_id", "definition_id", "date", "value"]
+        rows = [
+            ["Agent 1", "CSAT_I", "2027-03-10", "4"],
+            ["Agent 2", "CSAT_I", "2027-03-10", "40"],
+        ]
+        result = self.env["kpi.manual.value"].with_context(import_file=True).load(fields_, rows)
+        self.assertFalse(result["ids"])
+        errors = {msg["record"]: msg["message"] for msg in result["messages"] if msg["type"] == "error"}
+        self.assertIn(1, errors, result["messages"])
+        self.assertIn("Agent 2", errors[1])
+        self.assertIn("field Value: 40.0", errors[1])
+        self.assertFalse(self.env["kpi.manual.value"].search([("definition_id", "=", csat.id)]))
+        rows[1][3] = "4.5"
+        result = self.env["kpi.manual.value"].with_context(import_file=True).load(fields_, rows)
+        self.assertEqual(len(result["ids"]), 2, result["messages"])
+
     # ------------------------------------------------------------------
     # Domain
     # ------------------------------------------------------------------
