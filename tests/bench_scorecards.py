@@ -10,7 +10,8 @@ script to ``odoo shell``). Sizes, by environment variable (defaults: the issue's
 Data is generated in bulk: one record of each kind is created through the ORM, then
 cloned in SQL with ``generate_series`` (spread over the employees and the month). The
 timed part is ``kpi.plan.generate_scorecards()`` alone; it prints seconds, SQL queries
-and peak memory (Python allocations via tracemalloc, and the process's peak RSS).
+and peak memory (Python allocations via tracemalloc, and the process's peak RSS). Then it
+times the call data gate that confirming those scorecards runs (seconds, queries).
 Not part of setup/test's pass/fail.
 """
 # ruff: noqa: F821  (env is given by odoo shell)
@@ -81,7 +82,7 @@ def setup_data(env):
     )
     user_ids = users.ids
     users_array = SQL("(ARRAY[%s])[1 + mod(g, %s)]", SQL(", ").join(user_ids), len(user_ids))
-    month_time = SQL("TIMESTAMP '2027-03-01' + mod(g, 2678400) * INTERVAL '1 second'")
+    month_time = SQL("TIMESTAMP '2027-03-01' + mod(g::bigint * 7919, 2678400) * INTERVAL '1 second'")
 
     partner = env["res.partner"].create({"name": "Bench customer", "company_id": company.id})
     product = env["product.product"].create({"name": "Bench product", "type": "consu"})
@@ -181,4 +182,19 @@ rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(f"generate_scorecards: {len(cards)} scorecards, {len(cards.line_ids)} lines")
 print(f"BENCH scorecards seconds={elapsed:.2f} queries={queries} "
       f"peak_python_mb={peak / 1024 / 1024:.1f} peak_rss_mb={rss_mb:.0f}")
+
+# The call data gate run when confirming these scorecards: one grouped query over the
+# month's calls of the company's PBX (on the day after the period, so every day is checked).
+if "kpi.call" in env and CALLS:
+    from freezegun import freeze_time
+
+    env.invalidate_all()
+    queries0 = sql_db.sql_counter
+    with freeze_time("2027-04-01 12:00:00", tick=True):
+        t2 = time.time()
+        gap_groups = cards._get_call_gaps()
+        gate_elapsed = time.time() - t2
+    gaps = sum(len(group["gaps"]) for group in gap_groups)
+    print(f"BENCH call_gate seconds={gate_elapsed:.2f} queries={sql_db.sql_counter - queries0} "
+          f"scorecards={len(cards)} gaps={gaps}")
 env.cr.rollback()
