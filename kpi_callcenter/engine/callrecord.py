@@ -35,20 +35,8 @@ from datetime import datetime, timezone
 
 from . import cdr
 
-VALUE_KEYS = (
-    "external_uid",
-    "start",
-    "utc",
-    "duration",
-    "ring_duration",
-    "direction",
-    "disposition",
-    "extension",
-    "phone",
-    "src",
-    "dst",
-    "lines",
-)
+# The keys a mapped CSV or a pushed item may give, plus what reading adds.
+VALUE_KEYS = (*cdr.MAPPED_KEYS, "utc", "lines")
 EXTERNAL_UID_MAX_LENGTH = 128
 RAW_LINE_MAX_LENGTH = 500
 

@@ -58,3 +58,12 @@ class KpiMeasure(models.AbstractModel):
     def _employees_by_user(self, employees):
         """``{user_id: employee_id}`` for employees linked to a user (one per user)."""
         return {emp.user_id.id: emp.id for emp in employees if emp.user_id}
+
+    @api.model
+    def _user_period(self, employees, date_from, date_to):
+        """``(by_user, start, stop)`` for providers that attribute records through the
+        employee's user, or ``None`` when no employee has a user."""
+        by_user = self._employees_by_user(employees)
+        if not by_user:
+            return None
+        return (by_user, *self._period_bounds(date_from, date_to))

@@ -20,10 +20,10 @@ class KpiMeasureHelpdesk(models.AbstractModel):
 
     @api.model
     def _get_values(self, definition, employees, date_from, date_to):
-        by_user = self._employees_by_user(employees)
-        if not by_user:
+        scope = self._user_period(employees, date_from, date_to)
+        if not scope:
             return {}
-        start, stop = self._period_bounds(date_from, date_to)
+        by_user, start, stop = scope
         self.env["helpdesk.ticket"].flush_model(
             ["user_id", "company_id", "active", "team_id", "stage_id", "closed_date", "kpi_due_date"]
         )

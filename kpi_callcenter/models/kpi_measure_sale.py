@@ -13,10 +13,10 @@ class KpiMeasureSale(models.AbstractModel):
 
     @api.model
     def _get_values(self, definition, employees, date_from, date_to):
-        by_user = self._employees_by_user(employees)
-        if not by_user:
+        scope = self._user_period(employees, date_from, date_to)
+        if not scope:
             return {}
-        start, stop = self._period_bounds(date_from, date_to)
+        by_user, start, stop = scope
         if definition.measure == "product_qty":
             return self._get_product_qty(definition, by_user, start, stop)
         self.env["sale.order"].flush_model(
