@@ -35,6 +35,7 @@
         "views/helpdesk_views.xml",
         "views/kpi_call_views.xml",
         "views/kpi_call_report_views.xml",
+        "views/kpi_agent_activity_report_views.xml",
         "views/kpi_call_source_views.xml",
         "views/kpi_call_mapping_views.xml",
         "views/kpi_call_import_views.xml",

@@ -31,6 +31,7 @@ from . import kpi_call
 from . import kpi_call_import
 from . import kpi_call_budget_warning
 from . import kpi_call_report
+from . import kpi_agent_activity_report
 from . import kpi_measure_call
 from . import kpi_scorecard_call_gap
 from . import hr_job
