@@ -62,8 +62,10 @@ class KpiScorecard(models.Model):
         if not cards:
             return []
         today = fields.Date.context_today(self)
-        Source = self.env["kpi.call.source"].sudo()
-        sources_by_company = Source.search([("company_id", "in", cards.company_id.ids)]).grouped("company_id")
+        # the caller checked write access on the scorecards; PBX sources are read as sudo
+        # (officers need not manage them), only those of the scorecards' companies
+        sources_sudo = self.env["kpi.call.source"].sudo()
+        sources_by_company = sources_sudo.search([("company_id", "in", cards.company_id.ids)]).grouped("company_id")
         periods = defaultdict(lambda: self.browse())
         for card in cards:
             last_day = min(card.date_to, today - timedelta(days=1))
@@ -78,7 +80,7 @@ class KpiScorecard(models.Model):
         all_days = [day for days in working_days.values() for day in days]
         if not all_days:
             return []
-        sources = Source.browse().union(*(sources_by_company[key[0]] for key in periods))
+        sources = sources_sudo.union(*(sources_by_company[key[0]] for key in periods))
         seen = self._get_call_days(sources, min(all_days), max(all_days))
         result = []
         for key, period_cards in periods.items():
@@ -93,7 +95,7 @@ class KpiScorecard(models.Model):
                         "date_from": date_from,
                         "date_to": date_to,
                         "working_days": working_days[key],
-                        "gaps": [(Source.browse(source_id), day) for source_id, day in missing],
+                        "gaps": [(sources_sudo.browse(source_id), day) for source_id, day in missing],
                     }
                 )
         return result
@@ -102,13 +104,13 @@ class KpiScorecard(models.Model):
         """Days from ``date_from`` to ``date_to`` with working time in the company's
         schedule, public holidays excluded (Monday to Friday without a schedule)."""
         days = [date_from + timedelta(days=n) for n in range((date_to - date_from).days + 1)]
-        calendar = company.resource_calendar_id.sudo()
-        if not calendar:
+        calendar_sudo = company.resource_calendar_id.sudo()
+        if not calendar_sudo:
             return [day for day in days if day.weekday() < 5]
-        tz = pytz.timezone(calendar.tz or "UTC")
+        tz = pytz.timezone(calendar_sudo.tz or "UTC")
         start = tz.localize(datetime.combine(date_from, time.min))
         stop = tz.localize(datetime.combine(date_to + timedelta(days=1), time.min))
-        intervals = calendar._work_intervals_batch(start, stop)[False]
+        intervals = calendar_sudo._work_intervals_batch(start, stop)[False]
         worked = {interval_start.astimezone(tz).date() for interval_start, _stop, _meta in intervals}
         return [day for day in days if day in worked]
 

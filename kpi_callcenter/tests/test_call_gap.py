@@ -176,6 +176,24 @@ class TestCallGap(KpiCallCommon):
         self.assertEqual(self._gap_pairs(cards), self._expected(expected))
 
     @freeze_time("2027-04-05")
+    def test_query_count_does_not_grow_with_scorecards(self):
+        extra = self.env["hr.employee"].browse(
+            [self._create_employee(f"Gap agent {n}").id for n in range(12)]
+        )
+        big_plan = self._create_plan([(self.inbound, 100, 20)], employees=self.agents | extra, name="Big call plan")
+        small_cards, big_cards = self._generate(self.call_plan), self._generate(big_plan)
+        self.assertEqual((len(small_cards), len(big_cards)), (3, 15))
+        counts = []
+        for cards in (small_cards, big_cards):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            gaps = cards._get_call_gaps()
+            counts.append(self.cr.sql_log_count - before)
+            self.assertEqual(sum(len(group["gaps"]) for group in gaps), 23)
+        self.assertEqual(counts[0], counts[1], f"3 scorecards: {counts[0]} queries, 15: {counts[1]}")
+
+    @freeze_time("2027-04-05")
     def test_setting_turns_the_gate_off(self):
         self.company.kpi_call_gap_check = False
         cards = self._generate(self.call_plan)
