@@ -24,3 +24,4 @@ from . import test_call_access
 from . import test_i18n
 from . import test_call_gap
 from . import test_agent_activity
+from . import test_call_gap_tour
