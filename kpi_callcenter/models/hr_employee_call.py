@@ -128,6 +128,12 @@ class HrEmployee(models.Model):
         action["domain"] = [("employee_id", "=", self.id)]
         return action
 
+    def action_view_kpi_activity(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("kpi_callcenter.kpi_agent_activity_report_action")
+        action["domain"] = [("employee_id", "=", self.id)]
+        return action
+
     # ------------------------------------------------------------------
     # Budget
     # ------------------------------------------------------------------

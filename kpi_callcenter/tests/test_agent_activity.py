@@ -108,6 +108,13 @@ class TestAgentActivity(KpiCallCommon):
             (4_500_000, 2, 2.5),
         )
 
+    def test_employee_form_opens_own_rows(self):
+        action = self.agent1.action_view_kpi_activity()
+        self.assertEqual(action["res_model"], "kpi.agent.activity.report")
+        rows = self.env["kpi.agent.activity.report"].search(action["domain"] + [("company_id", "=", self.company.id)])
+        self.assertEqual(rows.employee_id, self.agent1)
+        self.assertEqual(len(rows), 3)
+
     def test_access(self):
         agent_env = self.env(user=self.agent1.user_id)
         self.assertEqual({key[0] for key in self._rows(agent_env)}, {"Agent 1"})
