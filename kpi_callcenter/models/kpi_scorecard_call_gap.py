@@ -26,12 +26,22 @@ from ..engine import callgap
 class KpiScorecard(models.Model):
     _inherit = "kpi.scorecard"
 
+    call_gap_note = fields.Text(
+        string="Missing call data",
+        readonly=True,
+        copy=False,
+        help="Set when the scorecard was confirmed although a PBX sent no call on some working "
+        "days of the period: who confirmed it, when, and which days. Shown to the employee.",
+    )
+
     def _get_confirm_gate_action(self):
         action = super()._get_confirm_gate_action()
         if action:
             return action
         gaps = self._get_call_gaps()
         if not gaps:
+            # the data is complete now (e.g. imported after a reset to draft)
+            self.filtered("call_gap_note").write({"call_gap_note": False})
             return False
         if not self.env.context.get("kpi_ack_call_gaps"):
             wizard = self.env["kpi.scorecard.confirm"].create({"scorecard_ids": [fields.Command.set(self.ids)]})
@@ -141,6 +151,11 @@ class KpiScorecard(models.Model):
 
     def _format_call_gaps(self, gap_groups):
         """The gaps as HTML: one item per period and PBX, runs of days shortened."""
+        items = [Markup("<li>%s</li>") % item for item in self._describe_call_gaps(gap_groups)]
+        return Markup("<ul>%s</ul>") % Markup("").join(items)
+
+    def _describe_call_gaps(self, gap_groups):
+        """One sentence per period and PBX, runs of days shortened."""
         items = []
         for group in gap_groups:
             days_by_source = defaultdict(list)
@@ -154,8 +169,7 @@ class KpiScorecard(models.Model):
                     for first, last in callgap.day_runs(days, group["working_days"])
                 )
                 items.append(
-                    Markup("<li>%s</li>")
-                    % self.env._(
+                    self.env._(
                         "%(company)s, period %(date_from)s – %(date_to)s, PBX %(pbx)s: no call on "
                         "%(count)s working day(s): %(days)s",
                         company=group["company"].name,
@@ -166,19 +180,29 @@ class KpiScorecard(models.Model):
                         days=runs,
                     )
                 )
-        return Markup("<ul>%s</ul>") % Markup("").join(items)
+        return items
 
     def _log_call_gap_acknowledgement(self, gap_groups):
-        """One chatter note per scorecard: who confirmed it despite which gaps."""
+        """One chatter note per scorecard: who confirmed it despite which gaps; the same,
+        as text, in ``call_gap_note`` (one write per company and period)."""
         bodies = {}
         for group in gap_groups:
-            body = Markup("<p>%s</p>%s") % (
-                self.env._(
-                    "%(user)s confirmed this scorecard despite missing call data:",
-                    user=self.env.user.name,
-                ),
-                self._format_call_gaps([group]),
+            heading = self.env._(
+                "%(user)s confirmed this scorecard despite missing call data:",
+                user=self.env.user.name,
             )
+            body = Markup("<p>%s</p>%s") % (heading, self._format_call_gaps([group]))
+            note = "\n".join(
+                [
+                    self.env._(
+                        "%(user)s confirmed this scorecard on %(date)s despite missing call data:",
+                        user=self.env.user.name,
+                        date=format_date(self.env, fields.Date.context_today(self)),
+                    )
+                ]
+                + [f"- {item}" for item in self._describe_call_gaps([group])]
+            )
+            group["cards"].write({"call_gap_note": note})
             for card in group["cards"]:
                 bodies[card.id] = body
         self.browse(list(bodies))._message_log_batch(bodies=bodies)

@@ -122,6 +122,9 @@ class TestCallGap(KpiCallCommon):
             self.assertIn(self.user_officer.name, notes.body)
             self.assertIn("03/10/2027", notes.body)
             self.assertIn("03/23/2027", notes.body)
+            # the same, as text the employee sees on the portal
+            self.assertIn(f"{self.user_officer.name} confirmed this scorecard on 04/05/2027", card.call_gap_note)
+            self.assertIn("PBX Asterisk HCM: no call on 2 working day(s): 03/10/2027, 03/23/2027", card.call_gap_note)
 
     @freeze_time("2027-04-05")
     def test_only_officers_confirm_anyway(self):
@@ -142,6 +145,33 @@ class TestCallGap(KpiCallCommon):
         self.assertIs(cards.action_confirm(), True)
         self.assertEqual(set(cards.mapped("state")), {"confirmed"})
         self.assertFalse(cards.message_ids.filtered(lambda m: "despite missing call data" in (m.body or "")))
+
+    @freeze_time("2027-04-05")
+    def test_note_cleared_once_the_data_is_complete(self):
+        cards = self._generate(self.call_plan)
+        cards.with_user(self.user_officer).with_context(kpi_ack_call_gaps=True).action_confirm()
+        self.assertTrue(all(cards.mapped("call_gap_note")))
+        cards.with_user(self.user_hr_manager).action_reset_to_draft()
+        self.source_hanoi.active = False
+        self.env["kpi.call"].create(
+            [
+                {
+                    "external_uid": f"late-{day}",
+                    "source_id": self.source.id,
+                    "company_id": self.company.id,
+                    "employee_id": self.agent2.id,
+                    "direction": "outbound",
+                    "start": datetime.combine(day, datetime.min.time()).replace(hour=4),
+                    "duration": 0,
+                    "disposition": "no_answer",
+                    "phone": "+84912345678",
+                }
+                for day in (date(2027, 3, 10), date(2027, 3, 23))
+            ]
+        )
+        cards.action_compute()
+        self.assertIs(cards.action_confirm(), True)
+        self.assertFalse(any(cards.mapped("call_gap_note")))
 
     @freeze_time("2027-04-05")
     def test_complete_data_confirms_directly(self):

@@ -40,3 +40,9 @@ class TestCallGapTour(HttpCase, KpiCallCommon):
         self.assertEqual(card.state, "confirmed")
         note = card.message_ids.filtered(lambda m: "despite missing call data" in (m.body or ""))
         self.assertEqual(note.author_id, self.user_officer.partner_id)
+        # the employee sees it on the portal
+        self.authenticate("kpi_agent1", "kpi_agent1")
+        page = self.url_open(f"/my/kpi/{card.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("o_kpi_call_gap_alert", page.text)
+        self.assertIn("no call on 19 working day(s)", page.text)
