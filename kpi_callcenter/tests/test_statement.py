@@ -35,6 +35,16 @@ class TestStatement(KpiPortalCommon):
         ):
             self.assertIn(expected, html)
         self.assertNotIn("o_kpi_dispute_form", html, "no dispute form on paper")
+        self.assertNotIn("o_kpi_call_gap_statement", html)
+
+    def test_statement_shows_missing_call_data(self):
+        march = self.march["agent2"]
+        march.with_context(kpi_scorecard_unlock=True).write(
+            {"call_gap_note": "HR confirmed this scorecard despite missing call data:\n- PBX X: 03/10/2027"}
+        )
+        html = self.env["ir.actions.report"]._render_qweb_html(REPORT, march.ids)[0].decode()
+        self.assertIn("o_kpi_call_gap_statement", html)
+        self.assertIn("- PBX X: 03/10/2027", html)
 
     def test_statement_pdf(self):
         if self.env["ir.actions.report"].get_wkhtmltopdf_state() in ("install", "broken"):
