@@ -82,6 +82,26 @@ class TestCallGap(KpiCallCommon):
             (source.id, day) for group in cards._get_call_gaps() for source, day in group["gaps"]
         )
 
+    def _complete_the_data(self):
+        """Archive the Hanoi PBX and import the two HCM days that were missing."""
+        self.source_hanoi.active = False
+        self.env["kpi.call"].create(
+            [
+                {
+                    "external_uid": f"fill-{day}",
+                    "source_id": self.source.id,
+                    "company_id": self.company.id,
+                    "employee_id": self.agent2.id,
+                    "direction": "outbound",
+                    "start": datetime.combine(day, datetime.min.time()).replace(hour=4),
+                    "duration": 0,
+                    "disposition": "no_answer",
+                    "phone": "+84912345678",
+                }
+                for day in (date(2027, 3, 10), date(2027, 3, 23))
+            ]
+        )
+
     def _expected(self, gaps=None):
         return sorted((source.id, day) for source, day in (gaps or self.expected_gaps))
 
@@ -152,46 +172,14 @@ class TestCallGap(KpiCallCommon):
         cards.with_user(self.user_officer).with_context(kpi_ack_call_gaps=True).action_confirm()
         self.assertTrue(all(cards.mapped("call_gap_note")))
         cards.with_user(self.user_hr_manager).action_reset_to_draft()
-        self.source_hanoi.active = False
-        self.env["kpi.call"].create(
-            [
-                {
-                    "external_uid": f"late-{day}",
-                    "source_id": self.source.id,
-                    "company_id": self.company.id,
-                    "employee_id": self.agent2.id,
-                    "direction": "outbound",
-                    "start": datetime.combine(day, datetime.min.time()).replace(hour=4),
-                    "duration": 0,
-                    "disposition": "no_answer",
-                    "phone": "+84912345678",
-                }
-                for day in (date(2027, 3, 10), date(2027, 3, 23))
-            ]
-        )
+        self._complete_the_data()
         cards.action_compute()
         self.assertIs(cards.action_confirm(), True)
         self.assertFalse(any(cards.mapped("call_gap_note")))
 
     @freeze_time("2027-04-05")
     def test_complete_data_confirms_directly(self):
-        self.source_hanoi.active = False
-        self.env["kpi.call"].create(
-            [
-                {
-                    "external_uid": f"fill-{day}",
-                    "source_id": self.source.id,
-                    "company_id": self.company.id,
-                    "employee_id": self.agent2.id,
-                    "direction": "outbound",
-                    "start": datetime.combine(day, datetime.min.time()).replace(hour=4),
-                    "duration": 0,
-                    "disposition": "no_answer",
-                    "phone": "+84912345678",
-                }
-                for day in (date(2027, 3, 10), date(2027, 3, 23))
-            ]
-        )
+        self._complete_the_data()
         cards = self._generate(self.call_plan)
         self.assertEqual(cards._get_call_gaps(), [])
         self.assertIs(cards.action_confirm(), True)
