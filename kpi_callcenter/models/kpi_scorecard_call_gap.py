@@ -39,11 +39,7 @@ class KpiScorecard(models.Model):
         if action:
             return action
         gaps = self._get_call_gaps()
-        if not gaps:
-            # the data is complete now (e.g. imported after a reset to draft)
-            self.filtered("call_gap_note").write({"call_gap_note": False})
-            return False
-        if not self.env.context.get("kpi_ack_call_gaps"):
+        if gaps and not self.env.context.get("kpi_ack_call_gaps"):
             wizard = self.env["kpi.scorecard.confirm"].create({"scorecard_ids": [fields.Command.set(self.ids)]})
             return {
                 "type": "ir.actions.act_window",
@@ -53,9 +49,14 @@ class KpiScorecard(models.Model):
                 "view_mode": "form",
                 "target": "new",
             }
-        if not self.env.su and not self.env.user.has_group("kpi_callcenter.group_kpi_officer"):
+        if gaps and not self.env.su and not self.env.user.has_group("kpi_callcenter.group_kpi_officer"):
             raise AccessError(self.env._("Only a KPI Officer can confirm scorecards despite missing call data."))
-        self._log_call_gap_acknowledgement(gaps)
+        # scorecards whose data is complete now (e.g. imported after a reset to draft) lose
+        # an older note; the others get the new acknowledgement
+        gap_cards = self.browse().union(*(group["cards"] for group in gaps))
+        (self - gap_cards).filtered("call_gap_note").write({"call_gap_note": False})
+        if gaps:
+            self._log_call_gap_acknowledgement(gaps)
         return False
 
     def _get_call_gaps(self):
@@ -71,20 +72,19 @@ class KpiScorecard(models.Model):
         )
         if not cards:
             return []
-        today = fields.Date.context_today(self)
+        yesterday = fields.Date.context_today(self) - timedelta(days=1)
         # the caller checked write access on the scorecards; PBX sources are read as sudo
         # (officers need not manage them), only those of the scorecards' companies
         sources_sudo = self.env["kpi.call.source"].sudo()
         sources_by_company = sources_sudo.search([("company_id", "in", cards.company_id.ids)]).grouped("company_id")
         periods = defaultdict(lambda: self.browse())
         for card in cards:
-            last_day = min(card.date_to, today - timedelta(days=1))
-            if card.company_id in sources_by_company and card.date_from <= last_day:
+            if card.company_id in sources_by_company and card.date_from <= min(card.date_to, yesterday):
                 periods[(card.company_id, card.date_from, card.date_to)] |= card
         if not periods:
             return []
         working_days = {
-            key: self._get_call_gap_working_days(key[0], key[1], min(key[2], today - timedelta(days=1)))
+            key: self._get_call_gap_working_days(key[0], key[1], min(key[2], yesterday))
             for key in periods
         }
         all_days = [day for days in working_days.values() for day in days]
