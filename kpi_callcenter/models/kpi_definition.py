@@ -4,27 +4,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
 
-# measure -> (source, aggregation). Aggregation "count"/"sum" targets are prorated for
-# leave; "ratio"/"avg" targets are not.
-MEASURES = {
-    "order_count": ("sale", "count"),
-    "revenue": ("sale", "sum"),
-    "avg_order_value": ("sale", "avg"),
-    "product_qty": ("sale", "sum"),
-    "closed_count": ("helpdesk", "count"),
-    "overdue_count": ("helpdesk", "count"),
-    "on_time_rate": ("helpdesk", "ratio"),
-    "inbound_count": ("call", "count"),
-    "outbound_count": ("call", "count"),
-    "answered_rate": ("call", "ratio"),
-    "inbound_duration": ("call", "sum"),
-    "outbound_duration": ("call", "sum"),
-    "avg_handle_time": ("call", "avg"),
-    "cost": ("call", "sum"),
-    "manual": ("manual", None),
-    "domain": ("domain", None),
-}
-
 
 class KpiDefinition(models.Model):
     _name = "kpi.definition"
@@ -177,7 +156,7 @@ class KpiDefinition(models.Model):
             return self.manual_aggregate or "avg"
         if self.source == "domain":
             return self.domain_aggregate or "count"
-        return MEASURES.get(self.measure, (None, "count"))[1]
+        return self.env["kpi.measure"]._get_measure_registry().get(self.measure, (None, "count"))[1] or "count"
 
     @api.depends("code")
     def _compute_display_name(self):
@@ -191,10 +170,11 @@ class KpiDefinition(models.Model):
     # ------------------------------------------------------------------
     @api.onchange("source")
     def _onchange_source(self):
+        registry = self.env["kpi.measure"]._get_measure_registry()
         for definition in self:
-            if MEASURES.get(definition.measure, (None,))[0] != definition.source:
+            if registry.get(definition.measure, (None,))[0] != definition.source:
                 definition.measure = next(
-                    (m for m, (src, _agg) in MEASURES.items() if src == definition.source),
+                    (m for m, (src, _agg) in registry.items() if src == definition.source),
                     False,
                 )
 
@@ -203,8 +183,9 @@ class KpiDefinition(models.Model):
     # ------------------------------------------------------------------
     @api.constrains("source", "measure")
     def _check_measure(self):
+        registry = self.env["kpi.measure"]._get_measure_registry()
         for definition in self:
-            source = MEASURES.get(definition.measure, (None,))[0]
+            source = registry.get(definition.measure, (None,))[0]
             if source and source != definition.source:
                 raise ValidationError(
                     self.env._(
@@ -329,14 +310,27 @@ class KpiDefinition(models.Model):
             )
         return self.env[provider_name]
 
-    def _compute_values(self, employees, date_from, date_to):
-        """``{employee_id: actual}`` of this KPI for ``employees`` in the period.
-
-        One provider call (one grouped query) for all employees. Employees without data
-        get 0.0. Runs as superuser: the caller has already been checked for access to the
-        scorecards; the KPI needs every matching record, not only those the user sees.
+    def _measure(self, employees, date_from, date_to):
+        """``{definition id: {employee_id: actual}}`` of these KPIs for ``employees`` in
+        the period: per source, one provider call that measures all its KPIs together
+        (one grouped query for all employees and, where their filters allow, for all the
+        KPIs). Employees without data get 0.0. Runs as superuser: the caller has already
+        been checked for access to the scorecards; the KPIs need every matching record,
+        not only those the user sees.
         """
+        employees_sudo = employees.sudo()
+        result = {}
+        for definitions in self.sudo().grouped("source").values():
+            provider = definitions[:1]._get_provider().sudo()
+            values = provider._get_values_batch(definitions, employees_sudo, date_from, date_to)
+            for definition in definitions:
+                found = values.get(definition.id) or {}
+                result[definition.id] = {
+                    employee_id: float(found.get(employee_id) or 0.0) for employee_id in employees.ids
+                }
+        return result
+
+    def _compute_values(self, employees, date_from, date_to):
+        """``{employee_id: actual}`` of this one KPI (see ``_measure``)."""
         self.ensure_one()
-        provider = self._get_provider().sudo()
-        values = provider._get_values(self.sudo(), employees.sudo(), date_from, date_to)
-        return {emp_id: float(values.get(emp_id) or 0.0) for emp_id in employees.ids}
+        return self._measure(employees, date_from, date_to)[self.id]

@@ -2,11 +2,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Measure providers: one abstract model per KPI source.
 
-A provider answers one question: *what are the values of this definition for these
-employees in this period?* — with one grouped query for all employees, never one per
-employee. A definition with ``source = 'sale'`` is measured by ``kpi.measure.sale``;
-adding a source means adding one provider model (``_name = 'kpi.measure.<source>'``)
-and one ``selection_add`` on ``kpi.definition.source`` and ``measure``.
+A provider answers one question: *what are the values of these definitions for these
+employees in this period?* — with one grouped query for all employees, and where it can
+for all its definitions together (all measures of a source read in one pass, like
+mis_builder's expression collection), never one query per employee.
+
+A definition with ``source = 'sale'`` is measured by ``kpi.measure.sale``. Each provider
+declares its measures and their aggregation (``_measure_aggregations``): together they
+are the one registry of measures (``_get_measure_registry``). Adding a source means
+adding one provider model (``_name = 'kpi.measure.<source>'``) and one ``selection_add``
+on ``kpi.definition.source`` and ``measure``.
 """
 
 from datetime import datetime, time, timedelta
@@ -20,21 +25,45 @@ class KpiMeasure(models.AbstractModel):
     _name = "kpi.measure"
     _description = "KPI Measure Provider"
 
-    # Which measures of the provider are counts/sums (prorated) and which are
-    # ratios/averages (never prorated). Providers extend this dict.
     @api.model
     def _measure_aggregations(self):
+        """``{measure: aggregation}`` of this provider's measures: ``count`` and ``sum``
+        targets are prorated for leave, ``avg`` and ``ratio`` targets are not; ``None``
+        when the definition chooses (manual values, domains)."""
         return {}
 
     @api.model
-    def _get_values(self, definition, employees, date_from, date_to):
-        """Return ``{employee_id: value}`` for ``definition`` over ``[date_from, date_to]``.
+    def _get_measure_registry(self):
+        """``{measure: (source, aggregation)}`` declared by every provider
+        (``kpi.measure.<source>``): the one registry of measures."""
+        registry = {}
+        prefix = "kpi.measure."
+        for model_name in self.env.registry:
+            if model_name.startswith(prefix):
+                source = model_name[len(prefix):]
+                for measure, aggregation in self.env[model_name]._measure_aggregations().items():
+                    registry[measure] = (source, aggregation)
+        return registry
 
-        Employees without data may be missing from the dict (their value is 0).
-        Implementations must issue a bounded number of queries, whatever
-        ``len(employees)``.
+    @api.model
+    def _get_values_batch(self, definitions, employees, date_from, date_to):
+        """``{definition id: {employee_id: value}}`` of ``definitions`` (all of this
+        provider's source) over ``[date_from, date_to]``.
+
+        Employees without data may be missing (their value is 0). A provider overrides
+        this method to read all the definitions in one query where their filters allow,
+        or only ``_get_values`` (then they are measured one by one). Either way the
+        number of queries must not depend on ``len(employees)``.
         """
-        raise NotImplementedError()
+        return {
+            definition.id: self._get_values(definition, employees, date_from, date_to)
+            for definition in definitions
+        }
+
+    @api.model
+    def _get_values(self, definition, employees, date_from, date_to):
+        """``{employee_id: value}`` of one ``definition`` (see ``_get_values_batch``)."""
+        return self._get_values_batch(definition, employees, date_from, date_to)[definition.id]
 
     # ------------------------------------------------------------------
     # Helpers shared by providers

@@ -1,5 +1,7 @@
 # Copyright 2026 KPI Call Center
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import api, models
 from odoo.tools import SQL
 
@@ -35,29 +37,37 @@ class KpiMeasureCall(models.AbstractModel):
         }
 
     @api.model
-    def _get_values(self, definition, employees, date_from, date_to):
+    def _get_values_batch(self, definitions, employees, date_from, date_to):
+        """All definitions with the same company, minimum duration and repeat window
+        from one grouped query; the window over repeated calls only runs for the
+        definitions that ask for it (``call_dedupe_minutes``)."""
         if not employees:
-            return {}
+            return {definition.id: {} for definition in definitions}
         start, stop = self._period_bounds(date_from, date_to)
+        groups = defaultdict(lambda: definitions.browse())
+        for definition in definitions:
+            key = (definition.company_id, definition.call_min_duration or 0, definition.call_dedupe_minutes or 0)
+            groups[key] |= definition
+        result = {}
+        for (company, min_duration, dedupe), group in groups.items():
+            figures = self._get_call_figures(company, employees, start, stop, min_duration, dedupe)
+            for definition in group:
+                result[definition.id] = {
+                    employee_id: self._measure_value(definition.measure, values)
+                    for employee_id, values in figures.items()
+                }
+        return result
+
+    @api.model
+    def _get_call_figures(self, company, employees, start, stop, min_duration, dedupe):
+        """``{employee_id: {measure: value}}`` of the calls in ``[start, stop)`` (UTC)
+        lasting at least ``min_duration`` seconds; with ``dedupe`` minutes, a repeated
+        call (same agent, number and direction within that time) counts once."""
         self.env["kpi.call"].flush_model(
             ["company_id", "employee_id", "start", "direction", "disposition", "duration", "cost", "phone"]
         )
-        rows = self.env.execute_query(
-            SQL(
-                """
-                WITH kept AS (
-                    SELECT c.employee_id, c.direction, c.disposition, c.duration, c.cost, c.phone,
-                           c.start,
-                           lag(c.start) OVER (
-                               PARTITION BY c.employee_id, c.phone, c.direction ORDER BY c.start, c.id
-                           ) AS prev_start
-                      FROM kpi_call c
-                     WHERE c.company_id = %(company)s
-                       AND c.employee_id IN %(employees)s
-                       AND c.start >= %(start)s AND c.start < %(stop)s
-                       AND COALESCE(c.duration, 0) >= %(min_duration)s
-                )
-                SELECT c.employee_id,
+        figures = SQL(
+            """
                        COUNT(*),
                        COUNT(*) FILTER (WHERE c.direction = 'inbound'),
                        COUNT(*) FILTER (WHERE c.direction = 'outbound'),
@@ -66,35 +76,63 @@ class KpiMeasureCall(models.AbstractModel):
                        COALESCE(SUM(c.duration) FILTER (WHERE c.direction = 'outbound'), 0),
                        COALESCE(SUM(c.duration) FILTER (WHERE c.disposition = 'answered'), 0),
                        COALESCE(SUM(c.cost), 0)
+            """
+        )
+        scope = SQL(
+            """
+                       c.company_id = %(company)s
+                   AND c.employee_id IN %(employees)s
+                   AND c.start >= %(start)s AND c.start < %(stop)s
+                   AND COALESCE(c.duration, 0) >= %(min_duration)s
+            """,
+            company=company.id,
+            employees=tuple(employees.ids),
+            start=start,
+            stop=stop,
+            min_duration=min_duration,
+        )
+        if dedupe:
+            query = SQL(
+                """
+                WITH kept AS (
+                    SELECT c.employee_id, c.direction, c.disposition, c.duration, c.cost, c.phone,
+                           c.start,
+                           lag(c.start) OVER (
+                               PARTITION BY c.employee_id, c.phone, c.direction ORDER BY c.start, c.id
+                           ) AS prev_start
+                      FROM kpi_call c
+                     WHERE %(scope)s
+                )
+                SELECT c.employee_id, %(figures)s
                   FROM kept c
-                 WHERE %(dedupe)s = 0
-                    OR c.phone IS NULL
+                 WHERE c.phone IS NULL
                     OR c.prev_start IS NULL
                     OR c.prev_start <= c.start - make_interval(mins => %(dedupe)s)
               GROUP BY c.employee_id
                 """,
-                company=definition.company_id.id,
-                employees=tuple(employees.ids),
-                start=start,
-                stop=stop,
-                min_duration=definition.call_min_duration or 0,
-                dedupe=definition.call_dedupe_minutes or 0,
+                scope=scope,
+                figures=figures,
+                dedupe=dedupe,
             )
-        )
+        else:
+            query = SQL(
+                "SELECT c.employee_id, %(figures)s FROM kpi_call c WHERE %(scope)s GROUP BY c.employee_id",
+                scope=scope,
+                figures=figures,
+            )
         result = {}
-        for employee_id, total, inbound, outbound, answered, in_secs, out_secs, talk_secs, cost in rows:
-            result[employee_id] = self._measure_value(
-                definition.measure,
-                {
-                    "inbound_count": inbound,
-                    "outbound_count": outbound,
-                    "answered_rate": 100.0 * answered / total if total else 0.0,
-                    "inbound_duration": in_secs / 60.0,
-                    "outbound_duration": out_secs / 60.0,
-                    "avg_handle_time": talk_secs / answered if answered else 0.0,
-                    "cost": cost,
-                },
-            )
+        for employee_id, total, inbound, outbound, answered, in_secs, out_secs, talk_secs, cost in (
+            self.env.execute_query(query)
+        ):
+            result[employee_id] = {
+                "inbound_count": inbound,
+                "outbound_count": outbound,
+                "answered_rate": 100.0 * answered / total if total else 0.0,
+                "inbound_duration": in_secs / 60.0,
+                "outbound_duration": out_secs / 60.0,
+                "avg_handle_time": talk_secs / answered if answered else 0.0,
+                "cost": cost,
+            }
         return result
 
     @api.model

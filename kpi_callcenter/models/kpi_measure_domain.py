@@ -14,6 +14,10 @@ class KpiMeasureDomain(models.AbstractModel):
     _description = "KPI Measure: Domain"
 
     @api.model
+    def _measure_aggregations(self):
+        return {"domain": None}
+
+    @api.model
     def _get_values(self, definition, employees, date_from, date_to):
         definition._validate_domain_setup()
         model = self.env[definition.domain_model]

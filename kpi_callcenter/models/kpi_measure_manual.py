@@ -11,16 +11,24 @@ class KpiMeasureManual(models.AbstractModel):
     _description = "KPI Measure: Manual values"
 
     @api.model
-    def _get_values(self, definition, employees, date_from, date_to):
-        aggregate = "value:sum" if definition.manual_aggregate == "sum" else "value:avg"
+    def _measure_aggregations(self):
+        return {"manual": None}
+
+    @api.model
+    def _get_values_batch(self, definitions, employees, date_from, date_to):
+        """Every definition's sum or average from one grouped query."""
         groups = self.env["kpi.manual.value"]._read_group(
             [
-                ("definition_id", "=", definition.id),
+                ("definition_id", "in", definitions.ids),
                 ("employee_id", "in", employees.ids),
                 ("date", ">=", date_from),
                 ("date", "<=", date_to),
             ],
-            ["employee_id"],
-            [aggregate],
+            ["definition_id", "employee_id"],
+            ["value:sum", "__count"],
         )
-        return {employee.id: value for employee, value in groups}
+        result = {definition.id: {} for definition in definitions}
+        for definition, employee, total, count in groups:
+            average = definition.manual_aggregate != "sum"
+            result[definition.id][employee.id] = total / count if average and count else total
+        return result

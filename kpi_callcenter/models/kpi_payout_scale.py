@@ -77,6 +77,14 @@ class KpiPayoutScale(models.Model):
         self.ensure_one()
         return [(tier.achievement, tier.payout) for tier in self.tier_ids]
 
+    def _get_scale(self):
+        """The scale as ``engine/scorecard.py`` takes it, ``(tiers, mode)``; ``None`` for an
+        empty recordset (no scale: the payout is the achievement itself)."""
+        if not self:
+            return None
+        self.ensure_one()
+        return (self._get_tiers(), self.mode)
+
     def _get_payout(self, achievement):
         """Payout % of this scale for ``achievement`` %; an empty recordset means no scale
         (the payout is the achievement itself)."""

@@ -30,8 +30,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
 from ..engine import calibration as engine_calibration
-from ..engine import payout as engine_payout
 from ..engine import proration as engine_proration
+from ..engine import scorecard as engine_scorecard
 from .kpi_plan_health_issue import HEALTH_RULES
 
 
@@ -62,14 +62,20 @@ class KpiReplay:
             }
         return self._factors[period]
 
+    def measure(self, definitions, period):
+        """Read the actuals of ``definitions`` in the period not read yet, together (one
+        provider call per source)."""
+        missing = definitions.filtered(lambda definition: (definition.id, period) not in self._values)
+        if not missing:
+            return
+        measured = missing._measure(self.employees, *period) if self.employees else {}
+        for definition in missing:
+            self._values[(definition.id, period)] = measured.get(definition.id, {})
+
     def values(self, definition, period):
         """``{employee id: actual}`` of ``definition`` in the period."""
-        key = (definition.id, period)
-        if key not in self._values:
-            self._values[key] = (
-                definition._compute_values(self.employees, *period) if self.employees else {}
-            )
-        return self._values[key]
+        self.measure(definition, period)
+        return self._values[(definition.id, period)]
 
 
 class KpiPlan(models.Model):
@@ -323,6 +329,8 @@ class KpiPlan(models.Model):
             date_from, date_to, ", ".join(self.mapped("display_name"))
         )
         Scorecard = self.env["kpi.scorecard"]
+        # no creation message nor tracking: the computation notes each scorecard once
+        Creator = Scorecard.with_context(mail_create_nolog=True, mail_notrack=True)
         all_scorecards = Scorecard
         for plan in self:
             if not plan.line_ids:
@@ -332,7 +340,7 @@ class KpiPlan(models.Model):
                 [("plan_id", "=", plan.id), ("date_from", "=", date_from), ("date_to", "=", date_to)]
             )
             missing = employees - existing.employee_id
-            created = Scorecard.create(
+            created = Creator.create(
                 [plan._prepare_scorecard_vals(employee, date_from, date_to) for employee in missing]
             )
             all_scorecards |= existing | created
@@ -848,6 +856,8 @@ class KpiPlan(models.Model):
         periods = periods or self._kpi_last_periods(company.kpi_calibration_periods)
         employees = employees if employees is not None else self._get_assigned_employees()
         replay = KpiReplay(self.env, employees)
+        for period in periods:
+            replay.measure(self.line_ids.definition_id, period)
         vals_list = []
         for plan_line in self.line_ids:
             samples = self._calibration_samples(plan_line, periods, replay)
@@ -991,35 +1001,28 @@ class KpiPlan(models.Model):
 
     def _replay_bonus(self, employees, period, replay):
         """``{employee id: bonus}`` this plan would pay ``employees`` for ``period``,
-        computed as a scorecard would be (proration, achievement, scale, threshold,
-        gate, per-line currency rounding), without creating any scorecard."""
+        computed by the scorecard calculator (``engine/scorecard.py``) as a scorecard
+        would be, without creating any scorecard."""
         self.ensure_one()
         factors = replay.factors(period)
+        replay.measure(self.line_ids.definition_id, period)
         values = {line: replay.values(line.definition_id, period) for line in self.line_ids}
+        templates = {line: line._get_calculator_line() for line in self.line_ids}
         # The caller checked its access to the plan; bonus bases are HR data.
         bases = {employee.id: employee.kpi_bonus_base for employee in employees.sudo()}
-        Line = self.env["kpi.scorecard.line"]
         currency = self.company_id.currency_id
         result = {}
         for employee in employees:
-            factor = factors.get(employee.id, 1.0)
-            inputs = []
-            for plan_line, line_values in values.items():
-                prepared = Line._prepare_values(plan_line, line_values.get(employee.id, 0.0), factor)
-                scale = plan_line.payout_scale_id or self.payout_scale_id
-                inputs.append(
-                    {
-                        "weight": plan_line.weight,
-                        "achievement": prepared["achievement"],
-                        "threshold": plan_line.threshold,
-                        "is_gate": plan_line.is_gate,
-                        "payout": scale._get_payout(prepared["achievement"]),
-                    }
-                )
-            _total, bonuses = engine_payout.scorecard_bonus(
-                inputs, bases.get(employee.id) or self.bonus_base
-            )
-            result[employee.id] = sum(currency.round(bonus) for bonus in bonuses)
+            inputs = [
+                dict(templates[plan_line], actual=line_values.get(employee.id, 0.0))
+                for plan_line, line_values in values.items()
+            ]
+            result[employee.id] = engine_scorecard.compute(
+                inputs,
+                factors.get(employee.id, 1.0),
+                bases.get(employee.id) or self.bonus_base,
+                currency.round,
+            )["bonus"]
         return result
 
 
@@ -1079,3 +1082,21 @@ class KpiPlanLine(models.Model):
                 raise ValidationError(
                     self.env._("%(line)s: a weight cannot exceed 100 %%.", line=label)
                 )
+
+    def _get_calculator_line(self):
+        """This KPI as ``engine/scorecard.py`` takes it, without the actual: full-period
+        target, aggregation, weight, direction, cap, threshold, payout scale (its own,
+        else the plan's) and gate."""
+        self.ensure_one()
+        definition = self.definition_id
+        return {
+            "definition_id": definition.id,
+            "target": self.target,
+            "aggregation": definition._get_aggregation(),
+            "weight": self.weight,
+            "direction": definition.direction,
+            "cap": self.cap,
+            "threshold": self.threshold,
+            "scale": (self.payout_scale_id or self.plan_id.payout_scale_id)._get_scale(),
+            "is_gate": self.is_gate,
+        }

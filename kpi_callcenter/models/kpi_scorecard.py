@@ -23,11 +23,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
-from ..engine import achievement as engine_achievement
 from ..engine import callgap
 from ..engine import chart as engine_chart
-from ..engine import payout as engine_payout
 from ..engine import proration as engine_proration
+from ..engine import scorecard as engine_scorecard
 
 _logger = logging.getLogger(__name__)
 
@@ -40,6 +39,14 @@ SCORECARD_UNLOCKED_FIELDS = {
     "message_follower_ids",
 }
 HISTORY_PERIODS = 6
+# Figures written by the computation in one statement per table (``_write_figures``).
+LINE_FIGURES = (
+    "definition_id", "weight", "target_full", "target", "prorated", "threshold", "cap", "actual",
+    "achievement", "score", "payout", "bonus_amount", "is_gate",
+)
+SCORECARD_FIGURES = (
+    "working_days", "leave_days", "prorate_factor", "score", "bonus_amount", "state", "computed_on",
+)
 
 
 class KpiScorecard(models.Model):
@@ -84,7 +91,7 @@ class KpiScorecard(models.Model):
         index=True,
     )
     line_ids = fields.One2many("kpi.scorecard.line", "scorecard_id", string="KPIs")
-    score = fields.Float(digits=(16, 2), tracking=True, readonly=True, help="Sum of the line scores (points).")
+    score = fields.Float(digits=(16, 2), readonly=True, help="Sum of the line scores (points).")
     prorate_factor = fields.Float(
         digits=(16, 4),
         default=1.0,
@@ -96,7 +103,7 @@ class KpiScorecard(models.Model):
     leave_days = fields.Float(
         digits=(16, 2), readonly=True, help="Days of validated time off that prorate KPI targets."
     )
-    bonus_amount = fields.Monetary(tracking=True, readonly=True)
+    bonus_amount = fields.Monetary(readonly=True)
     computed_on = fields.Datetime(readonly=True, copy=False)
     is_provisional = fields.Boolean(
         compute="_compute_is_provisional",
@@ -256,14 +263,12 @@ class KpiScorecard(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_compute(self):
-        """Recompute the scorecards from the records (set-based per plan and period)."""
+        """Recompute the scorecards from the records (set-based per plan and period),
+        then note the result in each scorecard's chatter (one message each)."""
         self.check_access("write")
         self._check_unlocked()
-        groups = defaultdict(lambda: self.browse())
-        for card in self:
-            groups[(card.plan_id, card.date_from, card.date_to)] |= card
-        for (plan, date_from, date_to), cards in groups.items():
-            cards._compute_period(plan, date_from, date_to)
+        self._recompute()
+        self._log_computation()
         return True
 
     def action_confirm(self):
@@ -320,7 +325,8 @@ class KpiScorecard(models.Model):
     def _cron_recompute_provisional(self):
         """Recompute the draft and computed scorecards whose period runs today (or ended
         yesterday, to catch the last day), one plan and period at a time, each in its own
-        savepoint: one broken KPI set-up does not stop the others.
+        savepoint: one broken KPI set-up does not stop the others. No chatter message:
+        ``computed_on`` tells when the figures were refreshed.
         """
         today = fields.Date.context_today(self)
         cards = self.search(
@@ -337,7 +343,7 @@ class KpiScorecard(models.Model):
         for batch in batches.values():
             try:
                 with self.env.cr.savepoint():
-                    batch.action_compute()
+                    batch._recompute()
             except (UserError, ValidationError) as error:
                 _logger.warning(
                     "KPI: provisional recompute of %s failed: %s", batch[:1].plan_id.display_name, error
@@ -349,45 +355,163 @@ class KpiScorecard(models.Model):
     # ------------------------------------------------------------------
     # Business: computation
     # ------------------------------------------------------------------
-    def _compute_period(self, plan, date_from, date_to):
-        """Compute the scorecards ``self`` of one plan and period: proration days, one
-        provider query per KPI, the line figures, the bonus, the chatter note, then the
-        audited adjustments applied again.
+    def _recompute(self):
+        """Recompute the figures of ``self``, one plan and period at a time. The callers
+        checked access and lock; no chatter message."""
+        groups = defaultdict(lambda: self.browse())
+        for card in self:
+            groups[(card.plan_id, card.date_from, card.date_to)] |= card
+        for (plan, date_from, date_to), cards in groups.items():
+            cards._recompute_figures(plan, date_from, date_to)
 
-        Query count does not depend on ``len(self)``: one provider query per KPI, one
-        batched work-days computation per calendar, batched creates and writes.
+    def _recompute_figures(self, plan, date_from, date_to):
+        """Compute the scorecards ``self`` of one plan and period: the proration days, the
+        providers' actuals, the audited adjustments (the latest target and actual of each
+        line), every figure from ``engine/scorecard.py``, one bulk write.
+
+        Query count does not depend on ``len(self)``: one provider query per source (and
+        filter set), one batched work-days computation per calendar, one batch create of
+        the missing lines, one UPDATE per table.
         """
         plan._check_weights_sum()
         employees = self.employee_id
         days = self._get_proration_days(employees, date_from, date_to)
         lines_by_key = self._sync_lines(plan)
-        values_by_line = {
-            plan_line: plan_line.definition_id._compute_values(employees, date_from, date_to)
-            for plan_line in plan.line_ids
-        }
-        card_vals = {}
+        measured = plan.line_ids.definition_id._measure(employees, date_from, date_to)
+        values_by_line = {plan_line: measured[plan_line.definition_id.id] for plan_line in plan.line_ids}
+        adjusted = self._get_adjusted_values()
+        bases = self._get_bonus_bases()
+        templates = {plan_line: plan_line._get_calculator_line() for plan_line in plan.line_ids}
+        currency = plan.company_id.currency_id
+        now = fields.Datetime.now()
+        card_rows, line_rows = [], []
         for card in self:
-            working, leave = days.get(card.employee_id.id, (0.0, 0.0))
+            employee_id = card.employee_id.id
+            working, leave = days.get(employee_id, (0.0, 0.0))
             factor = engine_proration.prorate_factor(working, leave)
-            total = 0.0
-            for plan_line, values in values_by_line.items():
-                line = lines_by_key[(card.id, plan_line.id)]
-                line_vals = line._prepare_values(plan_line, values.get(card.employee_id.id, 0.0), factor)
-                line.write(line_vals)
-                total += line_vals["score"]
-            card_vals[card] = {
-                "working_days": working,
-                "leave_days": leave,
-                "prorate_factor": factor,
-                "score": total,
-                "state": "computed",
-                "computed_on": fields.Datetime.now(),
-            }
-        for card, vals in card_vals.items():
-            card.with_context(tracking_disable=True).write(vals)
-        self._compute_bonus()
-        self._log_computation()
-        self._reapply_adjustments()
+            lines = [lines_by_key[(card.id, plan_line.id)] for plan_line in plan.line_ids]
+            inputs = [
+                dict(
+                    templates[plan_line],
+                    actual=values_by_line[plan_line].get(employee_id, 0.0),
+                    **adjusted.get(line.id, {}),
+                )
+                for plan_line, line in zip(plan.line_ids, lines, strict=True)
+            ]
+            result = engine_scorecard.compute(
+                inputs, factor, bases.get(employee_id) or plan.bonus_base, currency.round
+            )
+            line_rows.extend(
+                self._prepare_line_figures(line, line_input, figures)
+                for line, line_input, figures in zip(lines, inputs, result["lines"], strict=True)
+            )
+            card_rows.append(
+                (card.id, working, leave, factor, result["score"], result["bonus"], "computed", now)
+            )
+        self._write_figures(card_rows, line_rows)
+
+    def _refresh_figures(self):
+        """Figures of ``self`` again from their stored lines (full-period targets,
+        actuals, proration factor) and the latest audited adjustments, without measuring:
+        called when an adjustment is made. The state does not change."""
+        adjusted = self._get_adjusted_values()
+        bases = self._get_bonus_bases()
+        card_rows, line_rows = [], []
+        for card in self:
+            lines = card.line_ids
+            inputs = [
+                dict(line._get_calculator_line(), **adjusted.get(line.id, {})) for line in lines
+            ]
+            result = engine_scorecard.compute(
+                inputs,
+                card.prorate_factor,
+                bases.get(card.employee_id.id) or card.plan_id.bonus_base,
+                card.currency_id.round,
+            )
+            line_rows.extend(
+                self._prepare_line_figures(line, line_input, figures)
+                for line, line_input, figures in zip(lines, inputs, result["lines"], strict=True)
+            )
+            card_rows.append(
+                (card.id, card.working_days, card.leave_days, card.prorate_factor,
+                 result["score"], result["bonus"], card.state, card.computed_on or None)
+            )
+        self._write_figures(card_rows, line_rows)
+
+    @api.model
+    def _prepare_line_figures(self, line, line_input, figures):
+        """A row of ``LINE_FIGURES`` (with the line's id first) for ``_write_figures``."""
+        return (
+            line.id, line_input["definition_id"], line_input["weight"], line_input["target"],
+            figures["target"], figures["prorated"], line_input["threshold"], line_input["cap"],
+            line_input["actual"], figures["achievement"], figures["score"], figures["payout"],
+            figures["bonus"], figures["is_gate"],
+        )
+
+    def _get_adjusted_values(self):
+        """``{line id: {"adjusted_target": value, "actual": value}}``: the latest audited
+        adjustment of each line's target and actual, for the calculator. Read as
+        superuser: the caller checked its access to the scorecards."""
+        adjustments_sudo = self.env["kpi.scorecard.adjustment"].sudo().search(
+            [("scorecard_id", "in", self.ids)], order="id"
+        )
+        adjusted = defaultdict(dict)
+        for adjustment_sudo in adjustments_sudo:
+            key = "adjusted_target" if adjustment_sudo.field == "target" else "actual"
+            adjusted[adjustment_sudo.scorecard_line_id.id][key] = adjustment_sudo.new_value
+        return adjusted
+
+    def _get_bonus_bases(self):
+        """``{employee id: KPI bonus base}`` of the scorecards' employees (HR data, read
+        as superuser: the caller checked its access to the scorecards)."""
+        return {employee.id: employee.kpi_bonus_base for employee in self.sudo().employee_id}
+
+    def _write_figures(self, card_rows, line_rows):
+        """Write computed figures: ``line_rows`` are ``(id, *LINE_FIGURES)``, ``card_rows``
+        ``(id, *SCORECARD_FIGURES)``. One UPDATE … FROM (VALUES …) per table, without
+        tracking and without the lock check of ``write`` (callers checked access and
+        lock, or are an audited adjustment); then the cache is invalidated and the fields
+        that depend on the figures (performance band, the lines' state …) recomputed.
+        """
+        Line = self.env["kpi.scorecard.line"]
+        for model, fnames, rows in (
+            (Line, LINE_FIGURES, line_rows),
+            (self, SCORECARD_FIGURES, card_rows),
+        ):
+            if not rows:
+                continue
+            model.flush_model(fnames)
+            columns = SQL(", ").join(SQL.identifier(fname) for fname in fnames)
+            assignments = SQL(", ").join(
+                SQL(
+                    "%s = __figures.%s::%s",
+                    SQL.identifier(fname),
+                    SQL.identifier(fname),
+                    SQL(model._fields[fname].column_type[1]),
+                )
+                for fname in fnames
+            )
+            self.env.execute_query(
+                SQL(
+                    """
+                    UPDATE %(table)s
+                       SET %(assignments)s,
+                           write_uid = %(uid)s,
+                           write_date = %(now)s
+                      FROM (VALUES %(rows)s) AS __figures(id, %(columns)s)
+                     WHERE %(table)s.id = __figures.id
+                    """,
+                    table=SQL.identifier(model._table),
+                    assignments=assignments,
+                    uid=self.env.uid,
+                    now=self.env.cr.now(),
+                    rows=SQL(", ").join(rows),
+                    columns=columns,
+                )
+            )
+            records = model.browse([row[0] for row in rows])
+            records.invalidate_recordset([*fnames, "write_uid", "write_date"])
+            records.modified(fnames)
 
     def _sync_lines(self, plan):
         """Make the lines of ``self`` mirror the plan's lines; return {(card, plan line): line}."""
@@ -443,43 +567,6 @@ class KpiScorecard(models.Model):
             result[employee.id] = (working, max(working - left, 0.0))
         return result
 
-    def _compute_bonus(self):
-        """Fill ``payout`` and ``bonus_amount`` of the lines and ``bonus_amount`` of the
-        scorecards ``self`` (the payout rules; the math is in ``engine/payout.py``).
-
-        The base is the employee's KPI bonus base when set, else the plan's. A line's payout
-        comes from its plan line's scale, else the plan's (no scale: the achievement); the
-        engine zeroes lines under their threshold and everything when a gate is closed.
-        Amounts are rounded by the company currency line by line, and a scorecard's bonus
-        is the sum of its lines. Set-based: employees, plans, scales and tiers are read for
-        the whole batch, and the writes are flushed together (no query per scorecard).
-        """
-        self.check_access("write")
-        self.line_ids.check_access("write")
-        # Access checked for the whole batch above; the employee's bonus base is HR data.
-        cards_sudo = self.sudo().with_context(tracking_disable=True)
-        bases = {employee.id: employee.kpi_bonus_base for employee in cards_sudo.employee_id}
-        for card_sudo in cards_sudo:
-            lines_sudo = card_sudo.line_ids
-            payout_inputs = [line._prepare_payout_input() for line in lines_sudo]
-            base = bases.get(card_sudo.employee_id.id) or card_sudo.plan_id.bonus_base
-            _total, bonuses = engine_payout.scorecard_bonus(payout_inputs, base)
-            total = 0.0
-            for line_sudo, payout_input, bonus in zip(
-                lines_sudo, payout_inputs, bonuses, strict=True
-            ):
-                amount = card_sudo.currency_id.round(bonus)
-                line_sudo.write(
-                    {
-                        "payout": payout_input["payout"],
-                        "bonus_amount": amount,
-                        "is_gate": payout_input["is_gate"],
-                    }
-                )
-                total += amount
-            card_sudo.write({"bonus_amount": card_sudo.currency_id.round(total)})
-        return True
-
     def _log_computation(self):
         """One chatter note per scorecard, created in one batch."""
         bodies = {}
@@ -501,20 +588,6 @@ class KpiScorecard(models.Model):
                 rows,
             )
         self._message_log_batch(bodies=bodies)
-
-    def _reapply_adjustments(self):
-        """A recomputation keeps the adjusted targets and actuals (the latest per line
-        and field)."""
-        adjustments = self.env["kpi.scorecard.adjustment"].sudo().search(
-            [("scorecard_id", "in", self.ids)], order="id"
-        )
-        latest = {}
-        for adjustment in adjustments:
-            latest[(adjustment.scorecard_line_id.id, adjustment.field)] = adjustment
-        if latest:
-            self.env["kpi.scorecard.adjustment"].sudo().browse(
-                [adjustment.id for adjustment in latest.values()]
-            )._apply()
 
     def _simulation_paid_amount(self):
         """What this scorecard pays, as the pay-impact simulation counts it (a trial
@@ -888,37 +961,20 @@ class KpiScorecardLine(models.Model):
     def _unlink_if_not_locked(self):
         self.scorecard_id._check_unlocked()
 
-    def _prepare_values(self, plan_line, actual, factor):
-        """Values of this line for a given actual and proration factor (pure math in engine)."""
-        definition = plan_line.definition_id
-        aggregation = definition._get_aggregation()
-        target = engine_proration.prorate_target(plan_line.target, factor, aggregation)
-        achievement = engine_achievement.achievement(
-            actual, target, definition.direction, plan_line.cap
-        )
-        return {
-            "definition_id": definition.id,
-            "weight": plan_line.weight,
-            "target_full": plan_line.target,
-            "target": target,
-            "prorated": aggregation in ("count", "sum") and factor != 1.0,
-            "threshold": plan_line.threshold,
-            "cap": plan_line.cap,
-            "actual": actual,
-            "achievement": achievement,
-            "score": engine_achievement.line_score(achievement, plan_line.weight),
-        }
-
-    def _prepare_payout_input(self):
-        """What the payout engine needs of this line: its payout % on the plan line's scale
-        (else the plan's), weight, achievement, threshold and gate."""
+    def _get_calculator_line(self):
+        """This line as ``engine/scorecard.py`` takes it, from its stored full-period
+        target and actual (the payout scale and gate of its plan line)."""
         self.ensure_one()
         plan_line = self.plan_line_id
-        scale = plan_line.payout_scale_id or self.scorecard_id.plan_id.payout_scale_id
         return {
+            "definition_id": self.definition_id.id,
+            "target": self.target_full,
+            "aggregation": self.definition_id._get_aggregation(),
+            "actual": self.actual,
             "weight": self.weight,
-            "achievement": self.achievement,
+            "direction": self.direction,
+            "cap": self.cap,
             "threshold": self.threshold,
-            "is_gate": plan_line.is_gate,
-            "payout": scale._get_payout(self.achievement),
+            "scale": (plan_line.payout_scale_id or self.scorecard_id.plan_id.payout_scale_id)._get_scale(),
+            "is_gate": plan_line.is_gate if plan_line else self.is_gate,
         }

@@ -10,8 +10,6 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..engine import achievement as engine_achievement
-
 
 class KpiScorecardAdjustment(models.Model):
     _name = "kpi.scorecard.adjustment"
@@ -69,24 +67,9 @@ class KpiScorecardAdjustment(models.Model):
                 )
 
     def _apply(self):
-        """Set the adjusted values on the lines (in order), then the lines' achievement
-        and score, the scorecards' score and bonus. Locked scorecards are unlocked for it."""
-        lines = self.env["kpi.scorecard.line"]
-        for adjustment in self.sorted("id"):
-            line = adjustment.scorecard_line_id.with_context(kpi_scorecard_unlock=True)
-            line.write({adjustment.field: adjustment.new_value})
-            lines |= line
-        for line in lines.with_context(kpi_scorecard_unlock=True):
-            achievement = engine_achievement.achievement(line.actual, line.target, line.direction, line.cap)
-            line.write(
-                {"achievement": achievement, "score": engine_achievement.line_score(achievement, line.weight)}
-            )
-        cards = lines.scorecard_id.with_context(kpi_scorecard_unlock=True)
-        for card in cards:
-            card.with_context(tracking_disable=True).write(
-                {"score": engine_achievement.total_score(card.line_ids.mapped("score"))}
-            )
-        cards._compute_bonus()
+        """The adjusted scorecards' figures again, with the latest adjustment of each
+        line's target and actual (locked scorecards too: the adjustment is audited)."""
+        self.scorecard_id._refresh_figures()
 
     def _log(self):
         for adjustment in self:

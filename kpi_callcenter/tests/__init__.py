@@ -1,6 +1,7 @@
 from . import test_engine
 from . import test_measures
 from . import test_scorecard
+from . import test_scorecard_compute
 from . import test_access
 from . import test_engine_chart
 from . import test_portal

@@ -298,7 +298,7 @@ class TestPayout(KpiCommon):
             records = self.env["kpi.scorecard"].with_user(self.user_officer).browse(card_ids)
             self.env.invalidate_all()
             start = self.env.cr.sql_log_count
-            records._compute_bonus()
+            records._refresh_figures()
             self.env.flush_all()
             return self.env.cr.sql_log_count - start
 
