@@ -63,7 +63,9 @@ class HelpdeskTicket(models.Model):
         "resolution time; only helpdesk managers and KPI Officers change it (tracked).",
     )
     kpi_overdue = fields.Boolean(compute="_compute_kpi_overdue", string="Overdue")
-    kpi_due_date_editable = fields.Boolean(compute="_compute_kpi_due_date_editable")
+    kpi_due_date_editable = fields.Boolean(
+        string="Due date editable", compute="_compute_kpi_due_date_editable"
+    )
 
     @api.depends_context("uid")
     def _compute_kpi_due_date_editable(self):

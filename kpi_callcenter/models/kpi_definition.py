@@ -181,6 +181,7 @@ class KpiDefinition(models.Model):
     )
     domain_allowed_model_ids = fields.Many2many(
         "ir.model",
+        string="Models allowed",
         compute="_compute_domain_allowed_model_ids",
         help="Models the current user may read and a domain KPI may count.",
     )
