@@ -323,6 +323,7 @@ class KpiDefinition(models.Model):
     )
     def _check_domain(self):
         for definition in self.filtered(lambda d: d.source == "domain"):
+            definition._check_domain_model_allowed()
             definition._validate_domain_setup()
             definition._check_domain_author_access()
 
@@ -426,6 +427,22 @@ class KpiDefinition(models.Model):
                 current = self.env[field.comodel_name]
         return field
 
+    def _check_domain_model_allowed(self):
+        """No domain KPI counts a system or confidential model (``DOMAIN_REFUSED_MODELS``)."""
+        self.ensure_one()
+        model_name = self.domain_model_id.model
+        if model_name and self._is_domain_refused_model(model_name):
+            raise ValidationError(
+                self.env._(
+                    "KPI %(kpi)s, field %(field)s: %(message)s",
+                    kpi=self.display_name,
+                    field=self.env._("Model"),
+                    message=self.env._(
+                        "%(model)s is a system or confidential model; no KPI counts it.", model=model_name
+                    ),
+                )
+            )
+
     def _check_domain_author_access(self):
         """The domain KPI reads nothing its author may not: not a system or secret model
         (``DOMAIN_REFUSED_MODELS``), and the author may read the model, its company, and
@@ -441,11 +458,7 @@ class KpiDefinition(models.Model):
                 self.env._("KPI %(kpi)s, field %(field)s: %(message)s", kpi=kpi, field=field, message=message)
             )
 
-        if self._is_domain_refused_model(model_name):
-            fail(
-                self.env._("Model"),
-                self.env._("%(model)s is a system or confidential model; no KPI counts it.", model=model_name),
-            )
+        self._check_domain_model_allowed()
         author_env = self.env(user=author.id, su=False)
         if author_env.su:
             return

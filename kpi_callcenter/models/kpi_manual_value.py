@@ -17,7 +17,7 @@ class KpiManualValue(models.Model):
     Audited: the creation, every change (who, when, old → new) and the deletion are logged,
     whatever the context. Nobody enters, changes or deletes a value that feeds their own
     scorecard (``_check_not_own``), and values are final once a confirmed or paid scorecard
-    covers their employee and date (``_check_not_locked``)."""
+    measuring their KPI covers their employee and date (``_check_not_locked``)."""
 
     _name = "kpi.manual.value"
     _description = "KPI Manual Value"
@@ -110,28 +110,29 @@ class KpiManualValue(models.Model):
                 )
 
     def _check_not_locked(self):
-        """Values are final once a confirmed or paid scorecard covers their employee and
-        date: what a payslip paid never changes."""
+        """Values are final once a confirmed or paid scorecard they feed (one measuring
+        their KPI) covers their employee and date: what a payslip paid never changes."""
         if not self:
             return
         # The caller's access to the values was checked (ACL and record rules of the
-        # operation); the scorecards of the same employees are read whatever their rules.
-        cards_sudo = self.env["kpi.scorecard"].sudo().search(
+        # operation); the scorecard lines they feed are read whatever their rules.
+        lines_sudo = self.env["kpi.scorecard.line"].sudo().search(
             [
                 ("employee_id", "in", self._get_scored_employees().ids),
+                ("definition_id", "in", self.definition_id.ids),
                 ("state", "in", MANUAL_VALUE_LOCKED_STATES),
                 ("date_from", "<=", max(self.mapped("date"))),
                 ("date_to", ">=", min(self.mapped("date"))),
             ]
         )
-        if not cards_sudo:
-            return
-        for record in self:
-            card_sudo = cards_sudo.filtered(
-                lambda c, r=record: c.employee_id in r._get_scored_employees()
-                and c.date_from <= r.date <= c.date_to
+        for record in self if lines_sudo else ():
+            line_sudo = lines_sudo.filtered(
+                lambda line, r=record: line.employee_id in r._get_scored_employees()
+                and line.definition_id == r.definition_id
+                and line.date_from <= r.date <= line.date_to
             )[:1]
-            if card_sudo:
+            if line_sudo:
+                card_sudo = line_sudo.scorecard_id
                 raise UserError(
                     self.env._(
                         "Manual value of %(employee)s for KPI %(kpi)s on %(date)s, field Date: "
