@@ -462,7 +462,7 @@ class KpiDefinition(models.Model):
         author_env = self.env(user=author.id, su=False)
         if author_env.su:
             return
-        if self.company_id not in author.company_ids:
+        if self.company_id not in author_env.user.company_ids:
             fail(
                 self.env._("Domain author"),
                 self.env._(
