@@ -3,8 +3,10 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
+# Who may set or move a ticket's due date: it decides the overdue and on-time KPIs.
+DUE_DATE_EDITOR_GROUPS = ("helpdesk_mgmt.group_helpdesk_manager", "kpi_callcenter.group_kpi_officer")
 PRIORITIES = [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")]
 
 
@@ -57,10 +59,22 @@ class HelpdeskTicket(models.Model):
         readonly=False,
         index=True,
         tracking=True,
-        help="When the ticket must be resolved. Set from the team/priority resolution "
-        "time unless given.",
+        help="When the ticket must be resolved: set at creation from the team/priority "
+        "resolution time; only helpdesk managers and KPI Officers change it (tracked).",
     )
     kpi_overdue = fields.Boolean(compute="_compute_kpi_overdue", string="Overdue")
+    kpi_due_date_editable = fields.Boolean(
+        string="Due date editable", compute="_compute_kpi_due_date_editable"
+    )
+
+    @api.depends_context("uid")
+    def _compute_kpi_due_date_editable(self):
+        self.kpi_due_date_editable = self._kpi_due_date_editor()
+
+    @api.model
+    def _kpi_due_date_editor(self):
+        """May the current user set or move due dates?"""
+        return self.env.su or any(self.env.user.has_group(group) for group in DUE_DATE_EDITOR_GROUPS)
 
     @api.depends("team_id", "priority", "create_date")
     def _compute_kpi_due_date(self):
@@ -93,3 +107,38 @@ class HelpdeskTicket(models.Model):
                 ticket.kpi_overdue = bool(ticket.closed_date and ticket.closed_date > due)
             else:
                 ticket.kpi_overdue = due < now
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._kpi_due_date_editor():
+            given = next((vals for vals in vals_list if vals.get("kpi_due_date")), None)
+            if given is not None:
+                raise AccessError(
+                    self.env._(
+                        "Ticket %(ticket)s, field Due date: the due date comes from the "
+                        "resolution times; only helpdesk managers and KPI Officers set it.",
+                        ticket=given.get("name") or "",
+                    )
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "kpi_due_date" not in vals:
+            return super().write(vals)
+        new_due = fields.Datetime.to_datetime(vals["kpi_due_date"]) or False
+        moved = self.filtered(lambda t: t.kpi_due_date != new_due)
+        if moved and not self._kpi_due_date_editor():
+            raise AccessError(
+                self.env._(
+                    "Ticket %(ticket)s, field Due date: only helpdesk managers and KPI Officers "
+                    "change a due date.",
+                    ticket=moved[0].display_name,
+                )
+            )
+        # the change is tracked whatever the context: tracking_disable does not hide it
+        return super(
+            HelpdeskTicket, self.with_context(tracking_disable=False, mail_notrack=False)
+        ).write(vals)

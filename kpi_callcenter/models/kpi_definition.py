@@ -2,7 +2,42 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
+
+# Models a domain KPI never reads, whoever its author: system, security, mail, payroll and
+# accounting data. A name equal to an entry, or starting with an entry that ends in ".",
+# or starting with an entry followed by "." (``res.users`` also covers ``res.users.log``).
+DOMAIN_REFUSED_MODELS = (
+    "ir.",
+    "base.",
+    "bus.",
+    "mail.",
+    "account.",
+    "payment.",
+    "auth.",
+    "iap.",
+    "res.users",
+    "res.groups",
+    "res.config",
+    "res.partner.bank",
+    "hr.payslip",
+    "hr.contract",
+    "hr.salary.rule",
+    "hr.payroll.structure",
+    "kpi.call.source",
+)
+# Fields of a KPI that define what a domain KPI reads: changing one makes the user the
+# KPI's domain author, whose read rights the KPI then has.
+DOMAIN_SETUP_FIELDS = {
+    "source",
+    "domain_model_id",
+    "domain_filter",
+    "domain_date_field",
+    "domain_employee_field",
+    "domain_aggregate",
+    "domain_value_field",
+}
 
 
 class KpiDefinition(models.Model):
@@ -117,7 +152,26 @@ class KpiDefinition(models.Model):
     manual_min_value = fields.Float(string="Lowest value", digits=(16, 4))
     manual_max_value = fields.Float(string="Highest value", digits=(16, 4))
     # domain
-    domain_model_id = fields.Many2one("ir.model", string="Model", ondelete="cascade")
+    domain_model_id = fields.Many2one(
+        "ir.model",
+        string="Model",
+        ondelete="cascade",
+        domain="[('id', 'in', domain_allowed_model_ids)]",
+    )
+    domain_allowed_model_ids = fields.Many2many(
+        "ir.model",
+        string="Models allowed",
+        compute="_compute_domain_allowed_model_ids",
+        help="Models the current user may read and a domain KPI may count.",
+    )
+    domain_user_id = fields.Many2one(
+        "res.users",
+        string="Domain author",
+        readonly=True,
+        tracking=True,
+        help="Who last set up what this KPI counts: it reads its model with this user's "
+        "rights, never more.",
+    )
     domain_model = fields.Char(related="domain_model_id.model", string="Model name")
     domain_filter = fields.Char(string="Domain", default="[]")
     domain_date_field = fields.Char(
@@ -157,6 +211,31 @@ class KpiDefinition(models.Model):
         if self.source == "domain":
             return self.domain_aggregate or "count"
         return self.env["kpi.measure"]._get_measure_registry().get(self.measure, (None, "count"))[1] or "count"
+
+    @api.depends_context("uid")
+    def _compute_domain_allowed_model_ids(self):
+        self.domain_allowed_model_ids = self.env["ir.model"].browse(
+            [self.env["ir.model"]._get_id(name) for name in self._get_domain_allowed_models(self.env)]
+        )
+
+    @api.model
+    def _get_domain_allowed_models(self, env):
+        """Names of the models a domain KPI may count for the user of ``env``: stored,
+        readable by that user, not system or secret (``DOMAIN_REFUSED_MODELS``)."""
+        return sorted(
+            name
+            for name, model in env.registry.items()
+            if not (model._abstract or model._transient)
+            and not self._is_domain_refused_model(name)
+            and env[name].has_access("read")
+        )
+
+    @api.model
+    def _is_domain_refused_model(self, name):
+        return any(
+            name.startswith(entry) if entry.endswith(".") else name == entry or name.startswith(f"{entry}.")
+            for entry in DOMAIN_REFUSED_MODELS
+        )
 
     @api.depends("code")
     def _compute_display_name(self):
@@ -221,10 +300,13 @@ class KpiDefinition(models.Model):
         "domain_employee_field",
         "domain_aggregate",
         "domain_value_field",
+        "domain_user_id",
     )
     def _check_domain(self):
         for definition in self.filtered(lambda d: d.source == "domain"):
+            definition._check_domain_model_allowed()
             definition._validate_domain_setup()
+            definition._check_domain_author_access()
 
     def _validate_domain_setup(self):
         """Raise a ValidationError naming the KPI and the field when the set-up is invalid."""
@@ -281,6 +363,129 @@ class KpiDefinition(models.Model):
                     ),
                 )
 
+    def _get_domain_author(self):
+        """The user whose rights a domain KPI reads with (KPIs set up before the author
+        was recorded: their creator)."""
+        self.ensure_one()
+        return self.domain_user_id or self.create_uid
+
+    def _get_domain_paths(self):
+        """``[(label, model name, field path)]`` of every field the domain KPI reads:
+        the domain's leaves (``any`` sub-domains included), the date field, the employee
+        path and the value field."""
+        self.ensure_one()
+        paths = []
+
+        def walk(model_name, domain):
+            for leaf in expression.normalize_domain(list(domain)):
+                if not expression.is_leaf(leaf) or leaf in (expression.TRUE_LEAF, expression.FALSE_LEAF):
+                    continue
+                path = str(leaf[0])
+                paths.append((self.env._("Domain"), model_name, path))
+                if leaf[1] in ("any", "not any") and isinstance(leaf[2], (list, tuple)):
+                    field = self._domain_path_field(self.env[model_name], path)
+                    if field and field.relational:
+                        walk(field.comodel_name, leaf[2])
+
+        model_name = self.domain_model_id.model
+        walk(model_name, safe_eval(self.domain_filter or "[]"))
+        paths.append((self.env._("Date field"), model_name, self.domain_date_field))
+        paths.append((self.env._("Employee path"), model_name, self.domain_employee_field))
+        if self.domain_aggregate in ("sum", "avg"):
+            paths.append((self.env._("Value field"), model_name, self.domain_value_field))
+        return paths
+
+    @api.model
+    def _domain_path_field(self, model, path):
+        """The last field of ``path`` from ``model``, or None."""
+        field = None
+        current = model
+        for name in path.split("."):
+            field = current._fields.get(name)
+            if not field:
+                return None
+            if field.relational:
+                current = self.env[field.comodel_name]
+        return field
+
+    def _check_domain_model_allowed(self):
+        """No domain KPI counts a system or confidential model (``DOMAIN_REFUSED_MODELS``)."""
+        self.ensure_one()
+        model_name = self.domain_model_id.model
+        if model_name and self._is_domain_refused_model(model_name):
+            raise ValidationError(
+                self.env._(
+                    "KPI %(kpi)s, field %(field)s: %(message)s",
+                    kpi=self.display_name,
+                    field=self.env._("Model"),
+                    message=self.env._(
+                        "%(model)s is a system or confidential model; no KPI counts it.", model=model_name
+                    ),
+                )
+            )
+
+    def _check_domain_author_access(self):
+        """The domain KPI reads nothing its author may not: not a system or secret model
+        (``DOMAIN_REFUSED_MODELS``), and the author may read the model, its company, and
+        every field (and every model on the way) of the domain, date, employee path and
+        value field. Raises a ValidationError naming the KPI and the field."""
+        self.ensure_one()
+        author = self._get_domain_author()
+        model_name = self.domain_model_id.model
+        kpi = self.display_name
+
+        def fail(field, message):
+            raise ValidationError(
+                self.env._("KPI %(kpi)s, field %(field)s: %(message)s", kpi=kpi, field=field, message=message)
+            )
+
+        self._check_domain_model_allowed()
+        author_env = self.env(user=author.id, su=False)
+        if author_env.su:
+            return
+        if self.company_id not in author_env.user.company_ids:
+            fail(
+                self.env._("Domain author"),
+                self.env._(
+                    "%(user)s has no access to company %(company)s.",
+                    user=author.name,
+                    company=self.company_id.name,
+                ),
+            )
+        if not author_env[model_name].has_access("read"):
+            fail(
+                self.env._("Model"),
+                self.env._("%(user)s may not read %(model)s.", user=author.name, model=model_name),
+            )
+        for label, start, path in self._get_domain_paths():
+            current = author_env[start]
+            for name in (path or "").split("."):
+                field = current._fields.get(name)
+                if not field:
+                    break  # an unknown field is reported by _validate_domain_setup
+                if not field.is_accessible(author_env):
+                    fail(
+                        label,
+                        self.env._(
+                            "%(user)s may not read field %(field)s of %(model)s.",
+                            user=author.name,
+                            field=name,
+                            model=current._name,
+                        ),
+                    )
+                if field.relational:
+                    current = author_env[field.comodel_name]
+                    if not current.has_access("read"):
+                        fail(
+                            label,
+                            self.env._(
+                                "%(user)s may not read %(model)s (field %(field)s).",
+                                user=author.name,
+                                model=current._name,
+                                field=name,
+                            ),
+                        )
+
     @api.model
     def _domain_path_target(self, model, path):
         """Model name reached by following the many2one ``path`` from ``model``, or None."""
@@ -293,6 +498,23 @@ class KpiDefinition(models.Model):
                 return None
             current = self.env[field.comodel_name]
         return current._name
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # the author is whoever sets the domain up, never a value given by the client
+            vals["domain_user_id"] = self.env.user.id if vals.get("source") == "domain" else False
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if DOMAIN_SETUP_FIELDS & set(vals):
+            vals = dict(vals, domain_user_id=self.env.user.id)
+        elif "domain_user_id" in vals and not self.env.su:
+            vals = {key: value for key, value in vals.items() if key != "domain_user_id"}
+        return super().write(vals)
 
     # ------------------------------------------------------------------
     # Business
@@ -316,7 +538,8 @@ class KpiDefinition(models.Model):
         (one grouped query for all employees and, where their filters allow, for all the
         KPIs). Employees without data get 0.0. Runs as superuser: the caller has already
         been checked for access to the scorecards; the KPIs need every matching record,
-        not only those the user sees.
+        not only those the user sees. A domain KPI reads its records with its author's
+        rights (``kpi.measure.domain``).
         """
         employees_sudo = employees.sudo()
         result = {}

@@ -7,7 +7,10 @@ from odoo.tools.safe_eval import safe_eval
 class KpiMeasureDomain(models.AbstractModel):
     """Any model: records matching a domain, placed in a period by a date field and
     attributed to an employee through a field path (to ``hr.employee`` or ``res.users``);
-    their count, or the sum / average of a numeric field."""
+    their count, or the sum / average of a numeric field.
+
+    Least privilege: the records are read with the rights of the KPI's domain author (its
+    access rights and record rules, in the KPI's company), checked again before reading."""
 
     _name = "kpi.measure.domain"
     _inherit = "kpi.measure"
@@ -20,7 +23,12 @@ class KpiMeasureDomain(models.AbstractModel):
     @api.model
     def _get_values(self, definition, employees, date_from, date_to):
         definition._validate_domain_setup()
-        model = self.env[definition.domain_model]
+        definition._check_domain_author_access()
+        model = (
+            self.env[definition.domain_model]
+            .with_user(definition._get_domain_author())
+            .with_context(allowed_company_ids=definition.company_id.ids)
+        )
         path = definition.domain_employee_field.split(".")
         target = definition._domain_path_target(model, definition.domain_employee_field)
         if target == "res.users":
@@ -52,7 +60,12 @@ class KpiMeasureDomain(models.AbstractModel):
         groups = model._read_group(domain, [path[0]], aggregates)
         totals = {}
         for group_record, *values in groups:
-            key_record = group_record.mapped(".".join(path[1:])) if len(path) > 1 else group_record
+            # The author's right to read every field of the path was checked above; the
+            # hops only map the groups to employees, whatever their record rules.
+            group_record_sudo = group_record.sudo()
+            key_record = (
+                group_record_sudo.mapped(".".join(path[1:])) if len(path) > 1 else group_record_sudo
+            )
             key = key_record[:1].id
             if key not in key_to_employee:
                 continue

@@ -65,6 +65,24 @@ class KpiReviewLine(models.Model):
         for review in self:
             review.state = "done" if review.reason else "to_review"
 
+    def _check_not_own(self):
+        """Nobody fills in or deletes the review of their own results (a team manager
+        whose own KPI is below its threshold included): their manager or an officer does."""
+        if self.env.su:
+            return
+        own = self.env.user.employee_ids
+        for review in self:
+            if review.employee_id & own:
+                raise AccessError(
+                    self.env._(
+                        "Review of %(employee)s for KPI %(kpi)s (%(period)s), field Reason: "
+                        "nobody reviews their own results.",
+                        employee=review.employee_id.name,
+                        kpi=review.definition_id.display_name,
+                        period=review.scorecard_id.display_name,
+                    )
+                )
+
     def write(self, vals):
         if (
             not self.env.su
@@ -76,4 +94,13 @@ class KpiReviewLine(models.Model):
             raise AccessError(
                 self.env._("A team manager may only fill in the reason and the note of a review.")
             )
-        return super().write(vals)
+        self._check_not_own()
+        # the reasons are tracked whatever the context: tracking_disable does not hide them
+        return super(
+            KpiReviewLine, self.with_context(tracking_disable=False, mail_notrack=False)
+        ).write(vals)
+
+    def unlink(self):
+        self._check_not_own()
+        return super().unlink()
+

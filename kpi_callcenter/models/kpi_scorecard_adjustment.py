@@ -44,6 +44,7 @@ class KpiScorecardAdjustment(models.Model):
                 raise ValidationError(
                     self.env._("%(line)s, field Reason: an adjustment needs a reason.", line=label)
                 )
+            self._check_not_own(line.scorecard_id, label)
             if line.scorecard_id.state == "paid":
                 raise UserError(
                     self.env._("%(line)s: the scorecard is paid and cannot be adjusted.", line=label)
@@ -54,6 +55,17 @@ class KpiScorecardAdjustment(models.Model):
         adjustments._apply()
         adjustments._log()
         return adjustments
+
+    @api.model
+    def _check_not_own(self, scorecard, label):
+        """Nobody adjusts a target or an actual of their own scorecard (a KPI Manager
+        included): another KPI Manager does, and the scorecard's chatter tells who."""
+        if not self.env.su and scorecard.employee_id & self.env.user.employee_ids:
+            raise AccessError(
+                self.env._(
+                    "%(line)s, field KPI line: nobody adjusts their own scorecard.", line=label
+                )
+            )
 
     @api.constrains("scorecard_id", "scorecard_line_id")
     def _check_line(self):

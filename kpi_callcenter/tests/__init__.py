@@ -26,3 +26,5 @@ from . import test_i18n
 from . import test_call_gap
 from . import test_agent_activity
 from . import test_call_gap_tour
+from . import test_access_matrix
+from . import test_self_rating

@@ -6,6 +6,7 @@ import re
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from odoo.addons.kpi_callcenter.controllers.portal import KpiCustomerPortal
@@ -263,7 +264,9 @@ class TestPortal(KpiPortalCommon):
         self.assertAlmostEqual(march.score, 100.0)
         # a confirmed scorecard is never touched
         march.action_confirm()
-        self._add_manual_values(self.calls, {self.agent1: 10}, day=self.date_from.replace(day=21))
+        # its values are final (refused); the cron leaves it as it is
+        with self.assertRaisesRegex(UserError, "its values are final"):
+            self._add_manual_values(self.calls, {self.agent1: 10}, day=self.date_from.replace(day=21))
         with freeze_time("2027-03-22"):
             self.env["kpi.scorecard"]._cron_recompute_provisional()
         self.assertAlmostEqual(march.score, 100.0)

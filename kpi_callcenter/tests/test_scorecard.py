@@ -143,8 +143,9 @@ class TestScorecard(KpiCommon):
             card.write({"score": 1.0})
         with self.assertRaisesRegex(UserError, "locked"):
             card.line_ids[0].write({"actual": 1.0})
-        # generate leaves locked scorecards untouched
-        self._add_manual_values(self.calls, {self.agent1: 100})
+        # the values of a confirmed scorecard are final; generate leaves it untouched
+        with self.assertRaisesRegex(UserError, "its values are final"):
+            self._add_manual_values(self.calls, {self.agent1: 100})
         self._generate(self.plan)
         self.assertAlmostEqual(self._line(card, self.calls).actual, 100)
         # only a KPI manager resets

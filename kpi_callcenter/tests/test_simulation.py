@@ -102,7 +102,12 @@ class TestSimulation(KpiCommon):
     def test_paid_scorecard_wins_over_replay(self):
         """A late CSAT of 0 for agent 1 in February: New replays it (CSAT (90 + 0) / 2 = 45,
         50 % < 90 %: only the calls pay, 400,000); Current counts what its scorecard paid."""
+        # values of a confirmed scorecard are final: the late value came in while its
+        # scorecard was back to draft, which was confirmed again without a recomputation
+        card = self.feb_cards.filtered(lambda c: c.employee_id == self.agent1)
+        card.with_user(self.user_hr_manager).action_reset_to_draft()
         self._add_manual_values(self.csat, {self.agent1: 0}, day=date(2027, 2, 20))
+        card.write({"state": "confirmed"})
         simulation = self.new.simulate(date(2027, 2, 1), date(2027, 2, 28))
         line = simulation.line_ids.filtered(lambda line: line.employee_id == self.agent1)
         self.assertEqual((line.old_bonus, line.new_bonus), (1_000_000, 400_000))
