@@ -12,6 +12,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 
@@ -25,6 +26,9 @@ from odoo.tools import SQL
 from odoo.addons.base.models.res_partner import _tz_get
 
 from ..engine import callrecord, costing
+from ..engine.cdr import CdrError
+
+_logger = logging.getLogger(__name__)
 
 TOKEN_INDEX_SIZE = 8
 TOKEN_BYTES = 32
@@ -335,12 +339,10 @@ class KpiCallSource(models.Model):
         uid = values["external_uid"]
         if not uid:
             raise ValidationError(self.env._("external_uid: missing value"))
-        if len(uid) > callrecord.EXTERNAL_UID_MAX_LENGTH:
-            raise ValidationError(
-                self.env._(
-                    "external_uid: longer than %(size)s characters", size=callrecord.EXTERNAL_UID_MAX_LENGTH
-                )
-            )
+        try:
+            callrecord.check_values(values)
+        except CdrError as error:
+            raise ValidationError(str(error)) from None
         direction = values["direction"]
         if direction == "internal":
             raise ValidationError(self._internal_call_reason(values))
@@ -451,8 +453,13 @@ class KpiCallSource(models.Model):
                 except psycopg2.errors.UniqueViolation:
                     results[ref] = ("duplicate", vals["external_uid"])
                     continue
-                except (psycopg2.Error, ValidationError, UserError) as error:
+                except (ValidationError, UserError) as error:
                     results[ref] = ("rejected", str(error.args[0] if error.args else error))
+                    continue
+                except psycopg2.Error as error:
+                    # The database's words are no answer for a PBX: log them, say less.
+                    _logger.warning("PBX %s: call %s not stored: %s", self.name, vals["external_uid"], error)
+                    results[ref] = ("rejected", self.env._("the call could not be stored"))
                     continue
                 results[ref] = ("created", call.id)
                 calls |= call

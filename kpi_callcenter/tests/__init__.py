@@ -25,3 +25,6 @@ from . import test_i18n
 from . import test_call_gap
 from . import test_agent_activity
 from . import test_call_gap_tour
+from . import test_call_api_input
+from . import test_call_import_input
+from . import test_export_injection
