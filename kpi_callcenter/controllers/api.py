@@ -29,6 +29,9 @@ from ..engine.cdr import CdrError
 _logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
+# The route's hard limit: up to it, a body too large gets our JSON answer (413 too_large);
+# beyond it (with a Content-Length saying so) Odoo's own 413 answers before the route runs.
+MAX_REQUEST_BYTES = 2 * MAX_BODY_BYTES
 MAX_BATCH_CALLS = 1000
 _TOKEN = re.compile(r"^[A-Za-z0-9_\-]{16,128}$")
 _EXTENSION = re.compile(r"^[\w.@+\-]{1,64}$")
@@ -45,7 +48,7 @@ class KpiCallApi(http.Controller):
         methods=["POST"],
         csrf=False,
         save_session=False,
-        max_content_length=MAX_BODY_BYTES,
+        max_content_length=MAX_REQUEST_BYTES,
     )
     def push_calls(self, **kwargs):
         source_sudo = self._authenticate_source()
@@ -151,6 +154,7 @@ class KpiCallApi(http.Controller):
         if (httprequest.content_length or 0) > MAX_BODY_BYTES:
             return None, self._too_large()
         try:
+            # A chunked body without Content-Length is cut at the route's limit.
             body = httprequest.get_data(cache=False)
         except RequestEntityTooLarge:
             return None, self._too_large()
@@ -196,7 +200,7 @@ class KpiCallApi(http.Controller):
         cr = request.env.cr
         try:
             with cr.savepoint():
-                return source_sudo._store_calls(entries)
+                return source_sudo.env["kpi.call"]._ingest(source_sudo, entries)
         except Exception:  # noqa: BLE001 pylint: disable=broad-exception-caught
             if len(entries) == 1:
                 ref, values = entries[0]

@@ -250,10 +250,6 @@ def asterisk_call_values(call, line_nos=()):
     }
 
 
-def _is_extension(number):
-    return bool(number) and number.isdigit() and len(number) <= cdr.EXTENSION_MAX_DIGITS
-
-
 def complete_values(values):
     """Fill what a CSV export or a push left out, from what it gave.
 
@@ -287,7 +283,7 @@ def complete_values(values):
     outbound = values["direction"] == "outbound"
     if not values["extension"]:
         candidate = src if outbound else dst
-        values["extension"] = candidate if _is_extension(candidate) else ""
+        values["extension"] = candidate if cdr._is_extension(candidate) else ""
     if not values["phone"] and values["direction"] in ("inbound", "outbound"):
         values["phone"] = dst if outbound else src
     if not values["disposition"]:

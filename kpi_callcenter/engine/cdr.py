@@ -35,6 +35,7 @@ one call of them.
 """
 
 import codecs
+import contextlib
 import csv
 import math
 import re
@@ -265,11 +266,10 @@ def _parse_date(field, value, date_format=ASTERISK_DATE_FORMAT, required=False):
             raise CdrError(f"{field}: missing date")
         return None
     if date_format == ASTERISK_DATE_FORMAT and _ASTERISK_DATE.match(value):
-        # The format Asterisk writes, read in C (strptime is most of a row's parsing time).
-        try:
+        # The format Asterisk writes, read in C (strptime is most of a row's parsing time);
+        # an impossible date (month 13) gets strptime's verdict below.
+        with contextlib.suppress(ValueError):
             return datetime.fromisoformat(value)
-        except ValueError:
-            pass  # e.g. month 13: strptime says so below
     try:
         date = datetime.strptime(value, date_format)
         if date.tzinfo is not None:

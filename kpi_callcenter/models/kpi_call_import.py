@@ -19,6 +19,7 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..engine import callrecord
 from ..engine.cdr import CdrError
@@ -41,7 +42,7 @@ class KpiCallImport(models.Model):
 
     # Calls per batch (one savepoint, a handful of queries each) and the time a cron
     # run may work before it hands over (it is called again at once).
-    _batch_size = 1000
+    _batch_size = 5000
     _cron_time_limit = 120
 
     # ------------------------------------------------------------------
@@ -231,6 +232,9 @@ class KpiCallImport(models.Model):
         self.ensure_one()
         if self.state not in ("queued", "running"):
             return self.state in ("done", "failed", "cancelled")
+        if not self._lock_for_processing():
+            _logger.info("Call import %s (id %s) is being read by another worker", self.display_name, self.id)
+            return False
         if not self.date_start:
             self.date_start = fields.Datetime.now()
         self.state = "running"
@@ -257,6 +261,23 @@ class KpiCallImport(models.Model):
         if finished:
             self.write({"state": "done", "date_done": fields.Datetime.now()})
         return finished
+
+    def _lock_for_processing(self):
+        """Lock the import's row for this transaction; False when another worker holds it.
+
+        ``FOR UPDATE SKIP LOCKED``: any number of Odoo workers or hosts may run the cron,
+        each file is read by one of them at a time, from the position the last one
+        committed.
+        """
+        self.ensure_one()
+        self.flush_recordset()
+        rows = self.env.execute_query(
+            SQL("SELECT id FROM kpi_call_import WHERE id = %s FOR UPDATE SKIP LOCKED", self.id)
+        )
+        if rows:
+            # Another worker may have moved the import on since this transaction began.
+            self.invalidate_recordset()
+        return bool(rows)
 
     def _open_file(self):
         """A binary stream on the stored file (the filestore's file: not loaded in memory)."""
@@ -319,7 +340,9 @@ class KpiCallImport(models.Model):
                 else:
                     entries.append((event.line_no, event.values))
             values_by_line = dict(entries)
-            stored = self.source_id._store_calls(entries, import_record=self, budget_consumption=budget_consumption)
+            stored = self.env["kpi.call"]._ingest(
+                self.source_id, entries, import_record=self, budget_consumption=budget_consumption
+            )
             for line_no, status, detail in stored:
                 if status == "created":
                     counters["imported_count"] += 1

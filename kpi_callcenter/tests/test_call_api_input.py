@@ -27,7 +27,8 @@ class TestCallApiBadInput(HttpCase, KpiCallCommon):
 
     def _post(self, data, headers=None):
         headers = {"Content-Type": "application/json", "Authorization": f"Bearer {self.token}", **(headers or {})}
-        return self.url_open(PUSH_URL, data=data, headers=headers, timeout=60)
+        # (not url_open: it turns a POST with an empty body into a GET)
+        return self.opener.post(self.base_url() + PUSH_URL, data=data, headers=headers, timeout=60)
 
     def _push_with(self, bad_json):
         """Push a good call and a call whose duration is ``bad_json`` (raw JSON text)."""
@@ -164,16 +165,17 @@ class TestCallApiBadInput(HttpCase, KpiCallCommon):
         self.assertEqual(self._calls(source_id=self.source.id).mapped("external_uid"), ["good-1"])
 
     def test_body_size_limit_without_content_length(self):
-        """A chunked body (no Content-Length) over 2 MiB is cut by the route's limit: 413."""
+        """A chunked body (no Content-Length) is cut by the route's limit: 413, our JSON answer."""
 
         def chunks():
             yield b'[{"external_uid": "big", "start": "2027-03-04", "phone": "'
-            for _chunk in range(3 * 1024):
+            for _chunk in range(5 * 1024):  # 5 MiB: over the route's 4 MiB hard limit
                 yield b"9" * 1024
             yield b'"}]'
 
         response = self._post(chunks())
         self.assertEqual(response.status_code, 413, response.text)
+        self.assertEqual(response.json()["error"], "too_large")
         self.assertFalse(self._calls(source_id=self.source.id))
 
     def test_mixed_good_and_bad_batch_keeps_the_good_calls(self):
