@@ -197,6 +197,8 @@ class KpiCallApi(http.Controller):
     def _store_entries(self, source_sudo, entries):
         """``source_sudo._store_calls(entries)``; should it fail, entry by entry, so that
         one call that cannot be stored never costs the others theirs."""
+        if not entries:
+            return []
         cr = request.env.cr
         try:
             with cr.savepoint():

@@ -176,6 +176,8 @@ class KpiCall(models.Model):
         """
         source.ensure_one()
         self.check_access("create")
+        if not entries:
+            return []
         context = source._prepare_store_context()
         results = {}
         staged = []
