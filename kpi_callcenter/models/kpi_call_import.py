@@ -7,6 +7,11 @@ runs in a savepoint and moves the position on. In the background, the cron
 ``_cron_process_imports`` works for a bounded time, stops at a call boundary and
 reports its progress, so that Odoo commits and calls it again at once until every
 import is done. ``kpi.call.source.import_cdr`` runs the same loop to the end, now.
+
+Each batch goes to ``kpi.call._ingest`` (``COPY`` into a temporary table, one ``INSERT …
+SELECT``); the import's row is locked ``FOR UPDATE SKIP LOCKED`` while a worker reads it.
+Whatever a file holds, the cron does not fail: an import that cannot go on is marked
+*failed* with its reason and the next one is read.
 """
 
 import base64
