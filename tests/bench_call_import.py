@@ -12,8 +12,11 @@ It writes ``KPI_BENCH_ROWS`` rows (default 1,000,000) of a realistic ``Master.cs
 malformed line every 5,000 rows, a repeated call every 2,000 calls) to a temporary file,
 line by line, then imports it with ``kpi.call.import._process`` — the code the cron and
 ``import_cdr`` run — reading the file as a stream. It prints rows per second and the
-peak memory: Python allocations during the import (``tracemalloc``, set
-``KPI_BENCH_TRACEMALLOC=0`` to time without its overhead) and the process's peak RSS.
+peak memory: the process's peak RSS, and with ``KPI_BENCH_TRACEMALLOC=1`` the Python
+allocations during the import (``tracemalloc``, 4× slower). Its floor, measured in the
+same run on the same file, is PostgreSQL's ``COPY`` of the file into a bare table; the
+last line is ``BENCH call_import rows=… seconds=… copy_seconds=… ratio=…``
+(``setup/bench call_import``; ``BENCH_ROWS=100000`` for a smaller file).
 Nothing is kept: the Odoo shell rolls the transaction back and the file is deleted.
 """
 
@@ -30,7 +33,8 @@ if env is None:
     raise SystemExit("Run me in an Odoo shell: setup/odoo shell -d DB --no-http < tests/bench_call_import.py")
 
 ROWS = int(os.environ.get("KPI_BENCH_ROWS", "1000000"))
-TRACE = os.environ.get("KPI_BENCH_TRACEMALLOC", "1") != "0"
+ROWS = int(os.environ.get("BENCH_ROWS", ROWS))
+TRACE = os.environ.get("KPI_BENCH_TRACEMALLOC", "0") != "0"
 AGENTS = 50
 FIRST_EXTENSION = 81000
 EPOCH = datetime(2027, 3, 1)
@@ -94,6 +98,26 @@ def generate(path, rows):
     return calls
 
 
+def copy_floor(path):
+    """Seconds to COPY the file, one line per row, into a bare table (then dropped).
+
+    Each line is one text field (a delimiter and a quote that never occur, Latin-1 so that
+    any byte is valid): PostgreSQL's own reading speed of the file, the import's floor.
+    """
+    cr = env.cr
+    cr.execute("CREATE UNLOGGED TABLE kpi_bench_copy_floor (line text)")
+    began = time.perf_counter()
+    with open(path, "rb") as stream:
+        cr.copy_expert(
+            "COPY kpi_bench_copy_floor (line) FROM STDIN "
+            "WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02', ENCODING 'LATIN1')",
+            stream,
+        )
+    elapsed = time.perf_counter() - began
+    cr.execute("DROP TABLE kpi_bench_copy_floor")
+    return elapsed
+
+
 def setup_records():
     company = env.company
     job = env["hr.job"].create({"name": "Bench agent", "company_id": company.id, "kpi_call_budget": 500000.0})
@@ -127,6 +151,8 @@ def main():
         size = os.path.getsize(path)
         print(f"generated {ROWS:,} rows ({calls:,} calls, {size / 2**20:,.1f} MiB) in "
               f"{time.perf_counter() - began:,.1f} s")
+        copy_seconds = copy_floor(path)
+        print(f"floor: COPY of the file into a bare table in {copy_seconds:,.2f} s")
         source = setup_records()
         report = env["kpi.call.import"].create(
             {"source_id": source.id, "file_name": os.path.basename(path), "state": "queued"}
@@ -136,8 +162,19 @@ def main():
         if TRACE:
             tracemalloc.start()
         began = time.perf_counter()
+        profiler = None
+        if os.environ.get("KPI_BENCH_PROFILE") == "1":
+            import cProfile  # noqa: PLC0415
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         with open(path, "rb") as stream:
             report._process(stream=stream)
+        if profiler:
+            import pstats  # noqa: PLC0415
+
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
         env.flush_all()
         elapsed = time.perf_counter() - began
         traced_peak = tracemalloc.get_traced_memory()[1] / 2**20 if TRACE else None
@@ -159,6 +196,9 @@ def main():
             print(f"peak Python memory during the import (tracemalloc): {traced_peak:,.1f} MiB")
         print(f"peak RSS of the process: {rss_before:,.0f} MiB before, {rss_after:,.0f} MiB after "
               f"(file: {size / 2**20:,.1f} MiB)")
+        print(f"BENCH call_import rows={ROWS} seconds={elapsed:.2f} copy_seconds={copy_seconds:.2f} "
+              f"ratio={elapsed / copy_seconds:.1f} calls={report.imported_count} "
+              f"rss_mb_before={rss_before:.0f} rss_mb_after={rss_after:.0f}")
     finally:
         os.unlink(path)
         env.cr.rollback()

@@ -38,7 +38,11 @@ from . import cdr
 # The keys a mapped CSV or a pushed item may give, plus what reading adds.
 VALUE_KEYS = (*cdr.MAPPED_KEYS, "utc", "lines")
 EXTERNAL_UID_MAX_LENGTH = 128
+TEXT_MAX_LENGTH = 128
 RAW_LINE_MAX_LENGTH = 500
+# Calls outside these dates (PBX time) are clock or export faults, never stored.
+START_MIN = datetime(2000, 1, 1)
+START_MAX = datetime(2100, 1, 1)
 
 FileEvent = namedtuple("FileEvent", "line_no values error raw resume")
 FileEvent.__doc__ = """One call or one unreadable line of a CDR file.
@@ -69,6 +73,13 @@ class LineTracker:
     [(b'ab\\n', 5, 10, 13), (b'cd\\n', 6, 13, 16)]
     >>> tracker.exhausted
     True
+
+    A line longer than :data:`.cdr.LINE_MAX_BYTES` is cut, the rest skipped:
+
+    >>> data = b"x" * (cdr.LINE_MAX_BYTES * 2) + b"\\nnext\\n"
+    >>> tracker = LineTracker(io.BytesIO(data))
+    >>> [(len(raw), type(raw).__name__, tracker.offset) for raw in tracker]
+    [(500, 'OverlongLine', 131073), (5, 'bytes', 131078)]
     """
 
     def __init__(self, stream, offset=0, line_no=0):
@@ -80,9 +91,22 @@ class LineTracker:
         self.exhausted = False
 
     def __iter__(self):
-        for raw in self.stream:
+        readline, limit = self.stream.readline, cdr.LINE_MAX_BYTES
+        while True:
+            raw = readline(limit + 1)
+            if not raw:
+                break
+            size = len(raw)
+            if size > limit and not raw.endswith(b"\n"):
+                # Not a CDR line: skip to its end without holding it.
+                while True:
+                    rest = readline(limit)
+                    size += len(rest)
+                    if not rest or rest.endswith(b"\n"):
+                        break
+                raw = cdr.OverlongLine(raw[:RAW_LINE_MAX_LENGTH])
             self.line_start = self.offset
-            self.offset += len(raw)
+            self.offset += size
             self.line_no += 1
             self.last_raw = raw
             yield raw
@@ -226,10 +250,6 @@ def asterisk_call_values(call, line_nos=()):
     }
 
 
-def _is_extension(number):
-    return bool(number) and number.isdigit() and len(number) <= cdr.EXTENSION_MAX_DIGITS
-
-
 def complete_values(values):
     """Fill what a CSV export or a push left out, from what it gave.
 
@@ -263,7 +283,7 @@ def complete_values(values):
     outbound = values["direction"] == "outbound"
     if not values["extension"]:
         candidate = src if outbound else dst
-        values["extension"] = candidate if _is_extension(candidate) else ""
+        values["extension"] = candidate if cdr._is_extension(candidate) else ""
     if not values["phone"] and values["direction"] in ("inbound", "outbound"):
         values["phone"] = dst if outbound else src
     if not values["disposition"]:
@@ -291,6 +311,69 @@ def _digest_uid(values):
     return "sha1:" + hashlib.sha1(data.encode()).hexdigest()
 
 
+def check_text(field, value, max_length=TEXT_MAX_LENGTH):
+    """Raise :class:`.cdr.CdrError` unless ``value`` is text a database can store.
+
+    No NUL character, no lone surrogate (JSON's ``\\ud800``), at most
+    ``max_length`` characters; ``None`` and numbers pass.
+
+    >>> check_text("phone", "0912345678"), check_text("phone", None), check_text("phone", 42)
+    (None, None, None)
+    >>> for value in ("a" + chr(0), chr(0xD800), "9" * 200):
+    ...     try:
+    ...         check_text("phone", value)
+    ...     except cdr.CdrError as error:
+    ...         print(error)
+    phone: invalid characters
+    phone: invalid characters
+    phone: longer than 128 characters
+    """
+    if not isinstance(value, str):
+        return
+    if len(value) > max_length:
+        raise cdr.CdrError(f"{field}: longer than {max_length} characters")
+    if "\x00" in value:
+        raise cdr.CdrError(f"{field}: invalid characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise cdr.CdrError(f"{field}: invalid characters") from None
+
+
+def check_values(values):
+    """Raise :class:`.cdr.CdrError` unless a call's values can be stored as they are.
+
+    The last check before storing, for files and pushes alike: a start
+    between :data:`START_MIN` and :data:`START_MAX`, talk and ring seconds
+    in 0 … :data:`.cdr.SECONDS_MAX`, storable texts.
+
+    >>> good = complete_values({"external_uid": "x", "start": datetime(2024, 3, 4), "src": "101",
+    ...                         "dst": "0912345678", "duration": 30})
+    >>> check_values(good)
+    >>> for change in ({"start": datetime(1, 1, 1)}, {"start": datetime(9999, 12, 31)},
+    ...                {"ring_duration": -5}, {"duration": 10**9}, {"phone": "0" * 500}):
+    ...     try:
+    ...         check_values(dict(good, **change))
+    ...     except cdr.CdrError as error:
+    ...         print(error)
+    start: 0001-01-01 00:00:00 is not between 2000 and 2099
+    start: 9999-12-31 00:00:00 is not between 2000 and 2099
+    ring_duration: not a duration -5
+    duration: more than 604800 seconds 1000000000
+    phone: longer than 128 characters
+    """
+    start = values["start"]
+    if not isinstance(start, datetime) or not START_MIN <= start < START_MAX:
+        raise cdr.CdrError(
+            f"start: {start} is not between {START_MIN.year} and {START_MAX.year - 1}"
+        )
+    for key in ("duration", "ring_duration"):
+        cdr.check_seconds(key, values[key] or 0)
+    check_text("external_uid", values["external_uid"], EXTERNAL_UID_MAX_LENGTH)
+    for key in ("extension", "phone", "src", "dst"):
+        check_text(key, values[key])
+
+
 # ---------------------------------------------------------------------------
 # Pushed JSON items
 # ---------------------------------------------------------------------------
@@ -308,30 +391,37 @@ def parse_push_datetime(value):
     (datetime.datetime(2024, 3, 4, 8, 0, 5), False)
     >>> parse_push_datetime("2024-03-04T01:00:05Z"), parse_push_datetime(1709514005)
     ((datetime.datetime(2024, 3, 4, 1, 0, 5), True), (datetime.datetime(2024, 3, 4, 1, 0, 5), True))
-    >>> try:
-    ...     parse_push_datetime("04/03/2024")
-    ... except cdr.CdrError as error:
-    ...     print(error)
+    >>> for value in ("04/03/2024", "0001-01-01T00:00:00+07:00", float("nan"), 1e400, {}):
+    ...     try:
+    ...         parse_push_datetime(value)
+    ...     except cdr.CdrError as error:
+    ...         print(error)
     start: invalid date '04/03/2024'
+    start: invalid date '0001-01-01T00:00:00+07:00'
+    start: invalid date nan
+    start: invalid date inf
+    start: invalid date an object
     """
-    if isinstance(value, bool) or value in (None, ""):
+    if value is None or value == "":
         raise cdr.CdrError("start: missing date")
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
             date = datetime.fromtimestamp(value, timezone.utc)
         except (OverflowError, OSError, ValueError):
-            raise cdr.CdrError(f"start: invalid date {value!r}") from None
+            raise cdr.CdrError(f"start: invalid date {cdr.shown(value)}") from None
         return date.replace(tzinfo=None), True
-    text = str(value).strip()
+    if not isinstance(value, str) or len(value) > 64:
+        raise cdr.CdrError(f"start: invalid date {cdr.shown(value)}")
+    text = value.strip()
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     try:
         date = datetime.fromisoformat(text)
-    except ValueError:
-        raise cdr.CdrError(f"start: invalid date {value!r}") from None
-    if date.tzinfo is None:
-        return date, False
-    return date.astimezone(timezone.utc).replace(tzinfo=None), True
+        if date.tzinfo is None:
+            return date, False
+        return date.astimezone(timezone.utc).replace(tzinfo=None), True
+    except (ValueError, OverflowError):
+        raise cdr.CdrError(f"start: invalid date {cdr.shown(value)}") from None
 
 
 def parse_push_seconds(field, value):
@@ -346,16 +436,22 @@ def parse_push_seconds(field, value):
     ... except cdr.CdrError as error:
     ...     print(error)
     ring_duration: not a duration -1
+    >>> for value in (float("nan"), float("inf"), 10**30, True, [1]):
+    ...     try:
+    ...         parse_push_seconds("duration", value)
+    ...     except cdr.CdrError as error:
+    ...         print(error)
+    duration: not a duration nan
+    duration: not a duration inf
+    duration: more than 604800 seconds 1000000000000000000000000000000
+    duration: not a duration True
+    duration: not a duration a list
     """
     if value is None or value == "":
         return None
-    if isinstance(value, bool):
-        raise cdr.CdrError(f"{field}: not a duration {value!r}")
-    if isinstance(value, (int, float)):
-        if value < 0:
-            raise cdr.CdrError(f"{field}: not a duration {value!r}")
-        return round(value)
-    return cdr._parse_seconds(field, str(value))
+    if isinstance(value, str) and len(value) <= 64:
+        return cdr._parse_seconds(field, value)
+    return cdr.check_seconds(field, value)
 
 
 def parse_push_item(item):
@@ -386,19 +482,24 @@ def parse_push_item(item):
         raise cdr.CdrError("item: expected a JSON object")
     unknown = sorted(set(item) - set(cdr.MAPPED_KEYS))
     if unknown:
-        raise cdr.CdrError(f"{unknown[0]}: unknown key")
+        key = unknown[0]
+        shown_key = key if len(key) <= 40 and key.isprintable() else cdr.shown(key)
+        raise cdr.CdrError(f"{shown_key}: unknown key")
     uid = item.get("external_uid")
-    if isinstance(uid, bool) or not str(uid if uid is not None else "").strip():
+    if isinstance(uid, int) and not isinstance(uid, bool):
+        uid = str(uid)
+    if not isinstance(uid, str) or not uid.strip():
         raise cdr.CdrError("external_uid: missing value")
-    if len(str(uid).strip()) > EXTERNAL_UID_MAX_LENGTH:
-        raise cdr.CdrError(f"external_uid: longer than {EXTERNAL_UID_MAX_LENGTH} characters")
     for key in ("direction", "disposition", "extension", "phone", "src", "dst"):
-        if item.get(key) is not None and not isinstance(item[key], (str, int)):
-            raise cdr.CdrError(f"{key}: expected text, got {item[key]!r}")
+        value = item.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int))):
+            raise cdr.CdrError(f"{key}: expected text, got {cdr.shown(value)}")
     start, utc = parse_push_datetime(item.get("start"))
+    for key in ("external_uid", "extension", "phone", "src", "dst", "direction", "disposition"):
+        check_text(key, uid if key == "external_uid" else item.get(key))
     return complete_values(
         {
-            "external_uid": str(uid),
+            "external_uid": uid,
             "start": start,
             "utc": utc,
             "duration": parse_push_seconds("duration", item.get("duration")),

@@ -35,7 +35,9 @@ one call of them.
 """
 
 import codecs
+import contextlib
 import csv
+import math
 import re
 from datetime import datetime, timezone
 
@@ -81,9 +83,15 @@ MAPPED_KEYS = (
     "dst",
 )
 EXTENSION_MAX_DIGITS = 6
+# The longest call we believe (a week); anything longer is a PBX or export fault.
+SECONDS_MAX = 7 * 24 * 3600
+# A line of a CDR file longer than this is not a call: it is reported, not read.
+LINE_MAX_BYTES = 64 * 1024
+SHOWN_MAX_LENGTH = 60
 
 _UNIQUEID = re.compile(r"^(?:\S+-)?\d+\.\d+$")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
+_ASTERISK_DATE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})$")
 _DISPOSITIONS = {
     "answered": "answered",
@@ -116,6 +124,25 @@ _FALLBACK_ERRORS = "kpi_callcenter.cp1258_fallback"
 
 class CdrError(ValueError):
     """A row that cannot be read; the message names the field at fault."""
+
+
+def shown(value):
+    """``value`` as an error message may show it: a short repr, never a whole structure.
+
+    >>> shown("2024-13-45"), shown(12), shown(float("nan")), shown([1, [2]])
+    ("'2024-13-45'", '12', 'nan', 'a list')
+    >>> len(shown("x" * 100)), shown("x" * 100)[-2:], shown(chr(0)) == repr(chr(0))
+    (58, 'x…', True)
+    """
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        text = repr(value) if not isinstance(value, int) or abs(value) < 10**40 else "a huge number"
+    else:
+        text = type(value).__name__
+    return text if len(text) <= SHOWN_MAX_LENGTH else text[: SHOWN_MAX_LENGTH - 3] + "…"
 
 
 # ---------------------------------------------------------------------------
@@ -164,6 +191,10 @@ def decode_line(raw):
         return raw.decode("utf-8", errors=_FALLBACK_ERRORS)
 
 
+class OverlongLine(bytes):
+    """The start of a line longer than :data:`LINE_MAX_BYTES`, the rest left unread."""
+
+
 def iter_csv_rows(stream, delimiter=","):
     """Yield ``(line_no, fields)`` for each non-blank line of a CSV stream.
 
@@ -172,7 +203,9 @@ def iter_csv_rows(stream, delimiter=","):
     (Asterisk never writes line breaks inside a field) and a broken line
     cannot swallow the rest of the file. Quoted fields may hold commas and
     doubled quotes. Line numbers count from 1, blank lines included; a UTF-8
-    byte order mark is dropped.
+    byte order mark is dropped. A line that cannot be read (longer than
+    :data:`LINE_MAX_BYTES`, NUL characters) comes as ``(line_no, CdrError)``
+    instead of its fields.
 
     >>> caller_id = b'"Nguyen, Van A" <0912345678>'.replace(b'"', b'""')
     >>> lines = [
@@ -184,14 +217,25 @@ def iter_csv_rows(stream, delimiter=","):
     ...     print(line_no, fields)
     1 ['a', '"Nguyen, Van A" <0912345678>', '3']
     3 ['b', 'Lê Văn C', '', '4']
+    >>> [str(fields) for _no, fields in iter_csv_rows([b"a,b" + bytes(1) + b"\\n"])]
+    ['line: contains NUL characters']
     """
     for line_no, raw in enumerate(stream, 1):
+        if isinstance(raw, OverlongLine) or len(raw) > LINE_MAX_BYTES:
+            yield line_no, CdrError(f"line: longer than {LINE_MAX_BYTES} bytes")
+            continue
         text = decode_line(raw).rstrip("\r\n")
         if line_no == 1:
             text = text.lstrip("\ufeff")
         if not text.strip():
             continue
-        yield line_no, next(csv.reader([text], delimiter=delimiter))
+        if "\x00" in text:
+            yield line_no, CdrError("line: contains NUL characters")
+            continue
+        try:
+            yield line_no, next(csv.reader([text], delimiter=delimiter))
+        except csv.Error as error:
+            yield line_no, CdrError(f"line: {error}")
 
 
 # ---------------------------------------------------------------------------
@@ -221,12 +265,17 @@ def _parse_date(field, value, date_format=ASTERISK_DATE_FORMAT, required=False):
         if required:
             raise CdrError(f"{field}: missing date")
         return None
+    if date_format == ASTERISK_DATE_FORMAT and _ASTERISK_DATE.match(value):
+        # The format Asterisk writes, read in C (strptime is most of a row's parsing time);
+        # an impossible date (month 13) gets strptime's verdict below.
+        with contextlib.suppress(ValueError):
+            return datetime.fromisoformat(value)
     try:
         date = datetime.strptime(value, date_format)
-    except ValueError:
-        raise CdrError(f"{field}: invalid date {value!r}") from None
-    if date.tzinfo is not None:
-        date = date.astimezone(timezone.utc).replace(tzinfo=None)
+        if date.tzinfo is not None:
+            date = date.astimezone(timezone.utc).replace(tzinfo=None)
+    except (ValueError, OverflowError):
+        raise CdrError(f"{field}: invalid date {shown(value)}") from None
     return date
 
 
@@ -242,21 +291,31 @@ def _parse_int(field, value):
     duration: not an integer 'x12'
     """
     try:
-        return int((value or "").strip())
+        number = int((value or "").strip())
     except ValueError:
-        raise CdrError(f"{field}: not an integer {value!r}") from None
+        raise CdrError(f"{field}: not an integer {shown(value)}") from None
+    if abs(number) > 2**31 - 1:
+        raise CdrError(f"{field}: out of range {shown(value)}")
+    return number
 
 
 def _parse_seconds(field, value):
     """Seconds from "75", "75.4", "1:15" or "0:01:15"; ``None`` when empty.
 
+    At most :data:`SECONDS_MAX` (a week): longer is a fault, as are NaN and infinities.
+
     >>> [_parse_seconds("duration", v) for v in ("75", "75.4", "1:15", "0:01:15", "")]
     [75, 75, 75, 75, None]
-    >>> try:
-    ...     _parse_seconds("duration", "-3")
-    ... except CdrError as error:
-    ...     print(error)
+    >>> for value in ("-3", "nan", "inf", "1e400", "999999:00:00"):
+    ...     try:
+    ...         _parse_seconds("duration", value)
+    ...     except CdrError as error:
+    ...         print(error)
     duration: not a duration '-3'
+    duration: not a duration 'nan'
+    duration: not a duration 'inf'
+    duration: not a duration '1e400'
+    duration: more than 604800 seconds '999999:00:00'
     """
     value = (value or "").strip()
     if not value:
@@ -264,14 +323,33 @@ def _parse_seconds(field, value):
     clock = _CLOCK.match(value)
     if clock:
         hours, minutes, seconds = (int(part or 0) for part in clock.groups())
-        return hours * 3600 + minutes * 60 + seconds
+        return check_seconds(field, hours * 3600 + minutes * 60 + seconds, value)
     try:
-        seconds = round(float(value))
+        number = float(value)
     except ValueError:
-        seconds = -1
-    if seconds < 0:
-        raise CdrError(f"{field}: not a duration {value!r}")
-    return seconds
+        number = -1.0
+    return check_seconds(field, number, value)
+
+
+def check_seconds(field, number, shown_value=None):
+    """``number`` (int or float) as whole seconds, in 0 … :data:`SECONDS_MAX`; else CdrError.
+
+    >>> check_seconds("duration", 74.6), check_seconds("duration", 0)
+    (75, 0)
+    >>> try:
+    ...     check_seconds("ring_duration", float("inf"))
+    ... except CdrError as error:
+    ...     print(error)
+    ring_duration: not a duration inf
+    """
+    shown_value = number if shown_value is None else shown_value
+    if isinstance(number, bool) or not isinstance(number, (int, float)):
+        raise CdrError(f"{field}: not a duration {shown(shown_value)}")
+    if isinstance(number, float) and not math.isfinite(number) or number < 0:
+        raise CdrError(f"{field}: not a duration {shown(shown_value)}")
+    if number > SECONDS_MAX:
+        raise CdrError(f"{field}: more than {SECONDS_MAX} seconds {shown(shown_value)}")
+    return round(number)
 
 
 def _normalize_choice(field, value, choices):
@@ -280,7 +358,7 @@ def _normalize_choice(field, value, choices):
     if not key:
         return None
     if key not in choices:
-        raise CdrError(f"{field}: unknown value {value!r}")
+        raise CdrError(f"{field}: unknown value {shown(value)}")
     return choices[key]
 
 
@@ -594,6 +672,9 @@ def iter_asterisk_calls(stream):
     """
     grouper = _CallGrouper()
     for line_no, fields in iter_csv_rows(stream):
+        if isinstance(fields, CdrError):
+            yield line_no, None, [line_no], str(fields)
+            continue
         try:
             row = parse_asterisk_row(fields)
         except CdrError as error:
@@ -722,9 +803,14 @@ def iter_mapped_rows(
             _resolve_mapping(mapping, [])
             return
         header = first[1]
+        if isinstance(header, CdrError):
+            raise CdrError(f"header: {header}")
     indexes = _resolve_mapping(mapping, header)
     width = max(indexes.values()) + 1
     for line_no, fields in rows:
+        if isinstance(fields, CdrError):
+            yield line_no, None, str(fields)
+            continue
         if len(fields) < width:
             yield line_no, None, f"columns: expected at least {width}, got {len(fields)}"
             continue

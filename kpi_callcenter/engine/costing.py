@@ -10,7 +10,8 @@ first minute is always billed, then 6-second steps).
 import math
 import re
 
-EXTENSION_MAX_DIGITS = 6
+from .cdr import EXTENSION_MAX_DIGITS, _is_extension
+
 CATEGORIES = ("internal", "mobile", "landline", "international", "unknown")
 VN_MOBILE_FIRST_DIGITS = "35789"
 VN_LANDLINE_FIRST_DIGITS = "2"
@@ -108,7 +109,7 @@ def classify_number(e164, country_code="84"):
     number = normalize_phone(e164, country_code)
     if not number:
         return "unknown"
-    if number.isdigit() and len(number) <= EXTENSION_MAX_DIGITS:
+    if _is_extension(number):
         return "internal"
     if not number.startswith("+"):
         return "unknown"

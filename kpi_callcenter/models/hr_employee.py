@@ -300,10 +300,20 @@ class HrEmployee(models.Model):
         calls = calls.filtered(lambda call: call.direction == "outbound" and call.cost)
         if not calls:
             return
-        consumption = {} if consumption is None else consumption
         new_costs = defaultdict(float)
         for call in calls.sudo():
             new_costs[(call.employee_id.id, call.employee_id._kpi_call_month(call.start))] += call.cost
+        self._kpi_add_call_costs(new_costs, consumption)
+
+    @api.model
+    def _kpi_add_call_costs(self, new_costs, consumption=None):
+        """Warn managers of the budgets that ``new_costs`` (``{(employee_id, month): cost}``
+        of new outbound calls) make reach 80 % or 100 %; see ``_kpi_check_call_budgets``."""
+        consumption = {} if consumption is None else consumption
+        # Agents without a budget have nothing to warn about: their months are not summed.
+        employees_sudo = self.sudo().browse({employee_id for employee_id, _month in new_costs})
+        budgeted = {employee.id for employee in employees_sudo if employee._kpi_get_call_budget()}
+        new_costs = {key: cost for key, cost in new_costs.items() if key[0] in budgeted}
         missing = defaultdict(list)
         for key, cost in new_costs.items():
             if key in consumption:

@@ -1,14 +1,49 @@
 # Copyright 2026 KPI Call Center
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
+import json
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, create_index
+
+# Columns of the staging table, in the order COPY receives them.
+_STAGE_COLUMNS = (
+    "ref", "external_uid", "employee_id", "extension", "direction", "start", "duration",
+    "ring_duration", "disposition", "phone", "cost", "partner_id",
+)
+_STAGE_TYPES = (
+    "ref integer, external_uid varchar, employee_id integer, extension varchar, direction varchar, "
+    "start timestamp, duration integer, ring_duration integer, disposition varchar, phone varchar, "
+    "cost numeric, partner_id integer"
+)
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _stage_row(ref, vals):
+    """The staging columns of a prepared call (``ref``: its position in the batch, which
+    decides which of two calls with one PBX id is stored): ``None`` for empty, the start
+    as text."""
+    row = [ref]
+    for key in _STAGE_COLUMNS[1:]:
+        value = vals.get(key)
+        row.append(None if value is False else str(value) if key == "start" else value)
+    return row
+
+
+def _copy_field(value):
+    """One field of a COPY text-format line."""
+    if value is None or value is False:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    return str(value)
 
 
 class KpiCall(models.Model):
     """One call between an agent and an outside party, as logged by a PBX.
 
-    Created by the CDR import and the push endpoint (``kpi.call.source._store_calls``),
+    Created only by :meth:`_ingest`, for the CDR import and the push endpoint alike,
     never twice for the same ``(source_id, external_uid)``.
     """
 
@@ -16,6 +51,7 @@ class KpiCall(models.Model):
     _description = "Call"
     _order = "start desc, id desc"
     _rec_name = "external_uid"
+    _stage_table = "kpi_call_ingest"
 
     # ------------------------------------------------------------------
     # Fields
@@ -117,3 +153,146 @@ class KpiCall(models.Model):
             )
         )
         return {uid for (uid,) in rows}
+
+    # ------------------------------------------------------------------
+    # Ingestion (file import and push API)
+    # ------------------------------------------------------------------
+    @api.model
+    def _ingest(self, source, entries, import_record=None, budget_consumption=None):
+        """Validate and store parsed calls of ``source``; one result per entry, in order.
+
+        :param entries: ``[(ref, values)]``, ``values`` in the shape of
+            :mod:`..engine.callrecord` and ``ref`` a unique integer (line number, index)
+        :return: ``[(ref, status, detail)]`` with status ``created`` (detail: the call
+            id), ``duplicate`` (the external uid), ``skipped`` (a call between two
+            extensions, not a customer call: the reason) or ``rejected`` (the reason)
+
+        Python checks each call, finds its agent by extension and prices it
+        (:mod:`..engine.costing`); the valid ones are ``COPY``-ed into a temporary
+        table, and one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` stores them, dropping
+        the calls already logged and the repeats within the batch. ``budget_consumption``
+        is the month totals an import keeps across its batches (see
+        ``hr.employee._kpi_check_call_budgets``).
+        """
+        source.ensure_one()
+        self.check_access("create")
+        if not entries:
+            return []
+        context = source._prepare_store_context()
+        results = {}
+        staged = []
+        for ref, values in entries:
+            if values["direction"] == "internal":
+                results[ref] = ("skipped", source._internal_call_reason(values))
+                continue
+            try:
+                staged.append((ref, source._prepare_call_vals(values, context)))
+            except ValidationError as error:
+                results[ref] = ("rejected", error.args[0])
+        source._match_partners([vals for _ref, vals in staged])
+        created = self._insert_staged(source, staged, import_record)
+        claimed = set()
+        cost_ids = []
+        for ref, vals in staged:
+            uid = vals["external_uid"]
+            if uid in created and uid not in claimed:
+                claimed.add(uid)
+                call_id = created[uid]
+                results[ref] = ("created", call_id)
+                if vals["direction"] == "outbound" and vals["cost"]:
+                    cost_ids.append(call_id)
+            else:
+                results[ref] = ("duplicate", uid)
+        if created:
+            self.env.invalidate_all()
+        if cost_ids:
+            self.env["hr.employee"]._kpi_add_call_costs(self._month_costs(cost_ids), budget_consumption)
+        return [(ref, *results[ref]) for ref, _values in entries]
+
+    @api.model
+    def _month_costs(self, call_ids):
+        """``{(employee_id, first day of month): cost}`` of the calls ``call_ids``, the month
+        in each agent's time zone (as ``hr.employee._kpi_call_month``): one grouped query."""
+        self.env["hr.employee"].flush_model(["resource_id"])
+        self.env["resource.resource"].flush_model(["tz"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT c.employee_id,
+                       date_trunc('month', timezone(COALESCE(r.tz, 'UTC'), c.start AT TIME ZONE 'UTC'))::date,
+                       SUM(c.cost)
+                  FROM kpi_call c
+                  JOIN hr_employee e ON e.id = c.employee_id
+                  JOIN resource_resource r ON r.id = e.resource_id
+                 WHERE c.id = ANY(%s)
+              GROUP BY 1, 2
+                """,
+                list(call_ids),
+            )
+        )
+        return {(employee_id, month): float(cost) for employee_id, month, cost in rows}
+
+    @api.model
+    def _insert_staged(self, source, staged, import_record=None):
+        """Insert the new ones of the prepared calls (``[(ref, vals)]``) in one statement;
+        return ``{external_uid: id}`` of those created. An import's batch is ``COPY``-ed
+        into a temporary table first."""
+        if not staged:
+            return {}
+        self.flush_model()
+        if import_record:
+            source_rows = self._copy_staged(staged)
+        else:
+            # A push (at most 1,000 calls): the rows travel as one JSON parameter instead.
+            source_rows = SQL(
+                "jsonb_to_recordset(%s::jsonb) AS s(%s)",
+                json.dumps([dict(zip(_STAGE_COLUMNS, _stage_row(index, vals))) for index, (_ref, vals) in enumerate(staged)]),
+                SQL(_STAGE_TYPES),
+            )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO kpi_call (
+                    external_uid, source_id, company_id, employee_id, extension, direction, start,
+                    duration, ring_duration, disposition, phone, cost, partner_id, import_id,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT external_uid, %(source)s, %(company)s, employee_id, extension, direction, start,
+                       duration, ring_duration, disposition, phone, cost, partner_id, %(import_id)s,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM (SELECT DISTINCT ON (external_uid) * FROM %(rows)s ORDER BY external_uid, ref) AS first
+              ORDER BY ref
+                ON CONFLICT (source_id, external_uid) DO NOTHING
+             RETURNING external_uid, id
+                """,
+                rows=source_rows,
+                source=source.id,
+                company=source.company_id.id,
+                import_id=import_record.id if import_record else None,
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+            )
+        )
+        return dict(rows)
+
+    @api.model
+    def _copy_staged(self, staged):
+        """COPY ``[(ref, vals)]`` into the (emptied) temporary staging table; return it."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMPORARY TABLE IF NOT EXISTS %s (%s) ON COMMIT DROP
+                """,
+                SQL.identifier(self._stage_table),
+                SQL(_STAGE_TYPES),
+            )
+        )
+        cr.execute(SQL("TRUNCATE %s", SQL.identifier(self._stage_table)))
+        buffer = io.StringIO()
+        buffer.writelines(
+            "\t".join([_copy_field(value) for value in _stage_row(index, vals)]) + "\n"
+            for index, (_ref, vals) in enumerate(staged)
+        )
+        buffer.seek(0)
+        cr.copy_expert(f"COPY {self._stage_table} ({', '.join(_STAGE_COLUMNS)}) FROM STDIN", buffer)
+        return SQL.identifier(self._stage_table)

@@ -7,6 +7,11 @@ runs in a savepoint and moves the position on. In the background, the cron
 ``_cron_process_imports`` works for a bounded time, stops at a call boundary and
 reports its progress, so that Odoo commits and calls it again at once until every
 import is done. ``kpi.call.source.import_cdr`` runs the same loop to the end, now.
+
+Each batch goes to ``kpi.call._ingest`` (``COPY`` into a temporary table, one ``INSERT …
+SELECT``); the import's row is locked ``FOR UPDATE SKIP LOCKED`` while a worker reads it.
+Whatever a file holds, the cron does not fail: an import that cannot go on is marked
+*failed* with its reason and the next one is read.
 """
 
 import base64
@@ -19,11 +24,19 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..engine import callrecord
 from ..engine.cdr import CdrError
 
 _logger = logging.getLogger(__name__)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(text):
+    """A cell a spreadsheet will not run: text starting like a formula (``=``, ``+``,
+    ``-``, ``@``, tab, carriage return) gets a leading quote, shown as text."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 class KpiCallImport(models.Model):
@@ -34,7 +47,7 @@ class KpiCallImport(models.Model):
 
     # Calls per batch (one savepoint, a handful of queries each) and the time a cron
     # run may work before it hands over (it is called again at once).
-    _batch_size = 1000
+    _batch_size = 5000
     _cron_time_limit = 120
 
     # ------------------------------------------------------------------
@@ -119,7 +132,7 @@ class KpiCallImport(models.Model):
             writer = csv.writer(output)
             writer.writerow([self.env._("Line"), self.env._("Reason"), self.env._("Content")])
             for line in record.line_ids:
-                writer.writerow([line.line_no, line.reason, line.content or ""])
+                writer.writerow([line.line_no, _csv_safe(line.reason), _csv_safe(line.content or "")])
             record.rejected_report = base64.b64encode(output.getvalue().encode())
             stem = (record.file_name or "calls").rsplit(".", 1)[0]
             record.rejected_report_name = f"{stem}-rejected.csv"
@@ -183,11 +196,35 @@ class KpiCallImport(models.Model):
         imports = self.search([("state", "in", ("queued", "running"))], order="id")
         done = 0
         for record in imports:
-            done += record.with_company(record.company_id)._process(deadline=deadline)
+            done += record.with_company(record.company_id)._process_safely(deadline)
             if time.monotonic() > deadline:
                 break
         remaining = self.search_count([("state", "in", ("queued", "running"))])
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    def _process_safely(self, deadline):
+        """``_process`` for the cron: whatever goes wrong fails this import, never the cron
+        (Odoo deactivates a cron that keeps failing, and the next imports would wait)."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                return self._process(deadline=deadline)
+        except Exception as error:  # noqa: BLE001 pylint: disable=broad-exception-caught
+            _logger.exception("Call import %s (id %s) failed", self.display_name, self.id)
+            self.env.invalidate_all()
+            self.write({"state": "failed", "error": self._error_text(error)})
+            return True
+
+    @api.model
+    def _error_text(self, error):
+        """Why an import stopped, in words that can be stored and shown."""
+        if isinstance(error, (CdrError, OSError, UserError, ValidationError)) and error.args:
+            text = str(error.args[0])
+        elif isinstance(error, psycopg2.Error):
+            text = self.env._("the database refused the data of a batch (see the server log)")
+        else:
+            text = self.env._("unexpected error %(error)s (see the server log)", error=type(error).__name__)
+        return text.replace("\x00", "\ufffd")[:1000]
 
     def _process(self, stream=None, deadline=None):
         """Read the file on from ``position``; return True once the import is over.
@@ -200,6 +237,9 @@ class KpiCallImport(models.Model):
         self.ensure_one()
         if self.state not in ("queued", "running"):
             return self.state in ("done", "failed", "cancelled")
+        if not self._lock_for_processing():
+            _logger.info("Call import %s (id %s) is being read by another worker", self.display_name, self.id)
+            return False
         if not self.date_start:
             self.date_start = fields.Datetime.now()
         self.state = "running"
@@ -212,13 +252,37 @@ class KpiCallImport(models.Model):
             finally:
                 if own_stream:
                     stream.close()
-        except (CdrError, OSError, UserError, ValidationError, psycopg2.Error) as error:
+        except (CdrError, OSError, UserError, ValidationError) as error:
             _logger.info("Call import %s (id %s) failed: %s", self.display_name, self.id, error)
-            self.write({"state": "failed", "error": str(error.args[0] if error.args else error)})
+            self.write({"state": "failed", "error": self._error_text(error)})
+            return True
+        except Exception as error:  # noqa: BLE001 pylint: disable=broad-exception-caught
+            # A file no reader expected: the batches read so far stay, the import stops
+            # with its reason and can go on (action_start) once the cause is fixed.
+            _logger.exception("Call import %s (id %s) failed", self.display_name, self.id)
+            self.env.invalidate_all()
+            self.write({"state": "failed", "error": self._error_text(error)})
             return True
         if finished:
             self.write({"state": "done", "date_done": fields.Datetime.now()})
         return finished
+
+    def _lock_for_processing(self):
+        """Lock the import's row for this transaction; False when another worker holds it.
+
+        ``FOR UPDATE SKIP LOCKED``: any number of Odoo workers or hosts may run the cron,
+        each file is read by one of them at a time, from the position the last one
+        committed.
+        """
+        self.ensure_one()
+        self.flush_recordset()
+        rows = self.env.execute_query(
+            SQL("SELECT id FROM kpi_call_import WHERE id = %s FOR UPDATE SKIP LOCKED", self.id)
+        )
+        if rows:
+            # Another worker may have moved the import on since this transaction began.
+            self.invalidate_recordset()
+        return bool(rows)
 
     def _open_file(self):
         """A binary stream on the stored file (the filestore's file: not loaded in memory)."""
@@ -281,7 +345,9 @@ class KpiCallImport(models.Model):
                 else:
                     entries.append((event.line_no, event.values))
             values_by_line = dict(entries)
-            stored = self.source_id._store_calls(entries, import_record=self, budget_consumption=budget_consumption)
+            stored = self.env["kpi.call"]._ingest(
+                self.source_id, entries, import_record=self, budget_consumption=budget_consumption
+            )
             for line_no, status, detail in stored:
                 if status == "created":
                     counters["imported_count"] += 1
@@ -303,7 +369,13 @@ class KpiCallImport(models.Model):
         self.env.invalidate_all()
 
     def _prepare_line_vals(self, line_no, reason, content):
-        return {"import_id": self.id, "line_no": line_no, "reason": reason, "content": content}
+        # A NUL cannot be stored in PostgreSQL text: show it as the replacement character.
+        return {
+            "import_id": self.id,
+            "line_no": line_no,
+            "reason": reason.replace("\x00", "\ufffd"),
+            "content": content and content.replace("\x00", "\ufffd"),
+        }
 
     @api.model
     def _describe_call(self, values):

@@ -15,7 +15,6 @@ import hmac
 import re
 import secrets
 
-import psycopg2
 import pytz
 
 from odoo import api, fields, models
@@ -25,6 +24,7 @@ from odoo.tools import SQL
 from odoo.addons.base.models.res_partner import _tz_get
 
 from ..engine import callrecord, costing
+from ..engine.cdr import CdrError
 
 TOKEN_INDEX_SIZE = 8
 TOKEN_BYTES = 32
@@ -256,45 +256,9 @@ class KpiCallSource(models.Model):
     # Storing calls (file import and push share this)
     # ------------------------------------------------------------------
     def _store_calls(self, entries, import_record=None, budget_consumption=None):
-        """Validate and create calls; return one result per entry, in order.
-
-        :param entries: ``[(ref, values)]``, ``values`` in the shape of
-            :mod:`..engine.callrecord` and ``ref`` a unique key (line number, index)
-        :return: ``[(ref, status, detail)]`` with status ``created`` (detail: the call
-            id), ``duplicate`` (the external uid), ``skipped`` (a call between two
-            extensions, not a customer call: the reason) or ``rejected`` (the reason)
-
-        ``budget_consumption`` is the month totals an import keeps across its batches
-        (see ``hr.employee._kpi_check_call_budgets``).
-        """
+        """Store parsed calls of this PBX: ``kpi.call._ingest`` (see there)."""
         self.ensure_one()
-        context = self._prepare_store_context()
-        results = {}
-        prepared = []
-        for ref, values in entries:
-            if values["direction"] == "internal":
-                results[ref] = ("skipped", self._internal_call_reason(values))
-                continue
-            try:
-                prepared.append((ref, self._prepare_call_vals(values, context)))
-            except ValidationError as error:
-                results[ref] = ("rejected", error.args[0])
-        existing = self.env["kpi.call"]._existing_external_uids(
-            self, {vals["external_uid"] for _ref, vals in prepared}
-        )
-        to_create = []
-        for ref, vals in prepared:
-            if vals["external_uid"] in existing:
-                results[ref] = ("duplicate", vals["external_uid"])
-                continue
-            existing.add(vals["external_uid"])
-            if import_record:
-                vals["import_id"] = import_record.id
-            to_create.append((ref, vals))
-        self._match_partners([vals for _ref, vals in to_create])
-        calls = self._create_calls(to_create, results)
-        self.env["hr.employee"]._kpi_check_call_budgets(calls, budget_consumption)
-        return [(ref, *results[ref]) for ref, _values in entries]
+        return self.env["kpi.call"]._ingest(self, entries, import_record, budget_consumption)
 
     def _prepare_store_context(self):
         """What validating a batch of calls needs, read once per batch."""
@@ -335,12 +299,10 @@ class KpiCallSource(models.Model):
         uid = values["external_uid"]
         if not uid:
             raise ValidationError(self.env._("external_uid: missing value"))
-        if len(uid) > callrecord.EXTERNAL_UID_MAX_LENGTH:
-            raise ValidationError(
-                self.env._(
-                    "external_uid: longer than %(size)s characters", size=callrecord.EXTERNAL_UID_MAX_LENGTH
-                )
-            )
+        try:
+            callrecord.check_values(values)
+        except CdrError as error:
+            raise ValidationError(str(error)) from None
         direction = values["direction"]
         if direction == "internal":
             raise ValidationError(self._internal_call_reason(values))
@@ -366,7 +328,7 @@ class KpiCallSource(models.Model):
             )
         start = values["start"]
         if not values["utc"]:
-            start = context["tz"].localize(start, is_dst=False).astimezone(pytz.utc).replace(tzinfo=None)
+            start = self._local_to_utc(start, context)
         phone = costing.normalize_phone(values["phone"], context["country_code"])
         duration = int(values["duration"] or 0)
         cost = 0.0
@@ -386,6 +348,17 @@ class KpiCallSource(models.Model):
             "phone": phone,
             "cost": cost,
         }
+
+    @api.model
+    def _local_to_utc(self, start, context):
+        """``start`` (the PBX's local time) in UTC; offsets cached per hour of the batch
+        (time zones change their offset on the hour)."""
+        hour = start.replace(minute=0, second=0, microsecond=0)
+        offsets = context.setdefault("utc_offsets", {})
+        offset = offsets.get(hour)
+        if offset is None:
+            offset = offsets[hour] = context["tz"].localize(hour, is_dst=False).utcoffset()
+        return start - offset
 
     def _internal_call_reason(self, values):
         return self.env._(
@@ -433,33 +406,6 @@ class KpiCallSource(models.Model):
                     partners.setdefault(costing.normalize_phone(number, country_code), partner_id)
         for vals in vals_list:
             vals["partner_id"] = partners.get(vals["phone"], False)
-
-    def _create_calls(self, to_create, results):
-        """Create the calls in one batch; one by one when the batch fails."""
-        Call = self.env["kpi.call"]
-        if not to_create:
-            return Call
-        try:
-            with self.env.cr.savepoint():
-                calls = Call.create([vals for _ref, vals in to_create])
-        except (psycopg2.Error, ValidationError, UserError):
-            calls = Call
-            for ref, vals in to_create:
-                try:
-                    with self.env.cr.savepoint():
-                        call = Call.create(vals)
-                except psycopg2.errors.UniqueViolation:
-                    results[ref] = ("duplicate", vals["external_uid"])
-                    continue
-                except (psycopg2.Error, ValidationError, UserError) as error:
-                    results[ref] = ("rejected", str(error.args[0] if error.args else error))
-                    continue
-                results[ref] = ("created", call.id)
-                calls |= call
-            return calls
-        for (ref, _vals), call in zip(to_create, calls):
-            results[ref] = ("created", call.id)
-        return calls
 
 
 class KpiCallRate(models.Model):

@@ -93,7 +93,11 @@ class KpiPlanSimulation(models.Model):
         sheet "Periods" (the same per employee and month)."""
         self.ensure_one()
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        # Names and labels are text: never a formula or a link (a user named
+        # "=HYPERLINK(…)" stays a name).
+        workbook = xlsxwriter.Workbook(
+            output, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        )
         bold = workbook.add_format({"bold": True})
         header = workbook.add_format({"bold": True, "bg_color": "#DDDDDD", "border": 1})
         money = workbook.add_format({"num_format": "#,##0"})

@@ -28,3 +28,7 @@ from . import test_agent_activity
 from . import test_call_gap_tour
 from . import test_access_matrix
 from . import test_self_rating
+from . import test_call_api_input
+from . import test_call_import_input
+from . import test_export_injection
+from . import test_call_import_lock

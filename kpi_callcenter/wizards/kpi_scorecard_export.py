@@ -167,7 +167,11 @@ class KpiScorecardExport(models.TransientModel):
         as SUM formulas whose cached values are written too).
         """
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        # Names and labels are text: never a formula or a link (a user named
+        # "=HYPERLINK(…)" stays a name).
+        workbook = xlsxwriter.Workbook(
+            output, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        )
         formats = self._xlsx_formats(workbook)
         title = self.env._(
             "KPI scorecards %(company)s, %(start)s → %(end)s (%(currency)s)",
