@@ -18,7 +18,9 @@ import json
 import re
 from contextlib import contextmanager
 
+from odoo.http import root
 from odoo.tests import get_db_name
+from odoo.tests.common import TEST_CURSOR_COOKIE_NAME
 from odoo.tools import mute_logger
 
 # What a refusal may be: an error the user is meant to read, never a crash.
@@ -46,7 +48,7 @@ class RpcError(Exception):
 class RpcMixin:
     """For HttpCase classes: log in, call models and routes over JSON-RPC."""
 
-    def _json(self, route, params=None):
+    def _post_json(self, route, params=None):
         response = self.url_open(
             route,
             data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": params or {}}),
@@ -63,16 +65,27 @@ class RpcMixin:
                 data.get("message") or payload["error"].get("message", ""),
                 payload["error"].get("code"),
             )
-        return payload.get("result")
+        return response, payload.get("result")
+
+    def _json(self, route, params=None):
+        return self._post_json(route, params)[1]
 
     def _rpc_login(self, login, password=None):
-        """A fresh session, then the login form's route: ``/web/session/authenticate``."""
+        """A fresh session, then the login form's route: ``/web/session/authenticate``.
+        The server rotates the session on login: the client keeps the new cookie only."""
         self.authenticate(None, None)
-        result = self._json(
+        response, result = self._post_json(
             "/web/session/authenticate",
             {"db": get_db_name(), "login": login, "password": password or login},
         )
         self.assertTrue(result and result.get("uid"), f"{login} could not log in")
+        session_id = response.cookies.get("session_id")
+        self.assertTrue(session_id, "the login sets the session cookie")
+        test_cursor_cookie = self.opener.cookies.get(TEST_CURSOR_COOKIE_NAME)
+        self.opener.cookies.clear()
+        self.opener.cookies["session_id"] = session_id
+        self.opener.cookies[TEST_CURSOR_COOKIE_NAME] = test_cursor_cookie
+        self.session = root.session_store.get(session_id)
         return result["uid"]
 
     def _rpc_logout(self):

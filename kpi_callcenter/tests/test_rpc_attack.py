@@ -6,7 +6,8 @@ refusal (never a 500), and the figures unchanged afterwards.
 
 Fixture (:mod:`.common_portal`): agent 1's March 2027 scorecard is confirmed (score 94:
 calls 90 / 100 → 54 points, CSAT 90 / 90 → 40 points), her February one is paid, agent
-2's March one is computed. ``kpi_officer`` is a KPI Officer without payroll rights,
+2's March one is computed; agent 1's March one and agent P's (a portal user) have their
+portal token. ``kpi_officer`` is a KPI Officer without payroll rights,
 ``kpi_hr_manager`` a KPI Manager. The payslip cases are in ``kpi_callcenter_payroll``.
 """
 
@@ -34,6 +35,12 @@ class TestRpcAttack(RpcMixin, KpiPortalCommon):
         # what the payroll bridge does when a payslip is done
         cls.paid._write_workflow({"state": "paid"})
         cls.computed = cls.march["agent2"]
+        cls.token = cls.confirmed._portal_ensure_token()
+        cls.confirmed.message_post(
+            body="Welcome to your March scorecard", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        cls.portal_card = cls.march["agentp"]
+        cls.portal_token = cls.portal_card._portal_ensure_token()
         cls.figures = {
             card: (card.state, card.score, card.bonus_amount, card.line_ids.mapped("actual"))
             for card in cls.confirmed | cls.paid | cls.computed
@@ -243,23 +250,10 @@ class TestRpcAttack(RpcMixin, KpiPortalCommon):
         self.assertTrue(logged, "the confirmation is in the chatter")
         self.assertEqual(logged.author_id, self.user_officer.partner_id)
 
-
-@tagged("post_install", "-at_install", "access_rights", "kpi_rpc_attack")
-class TestPortalChatterAccess(RpcMixin, KpiPortalCommon):
-    """The chatter routes of ``mail`` and ``portal`` open a scorecard to the same people
-    as the /my/kpi pages (the agent, their team manager); its token alone opens nothing,
-    whoever holds it."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.card = cls.march["agent1"]
-        cls.token = cls.card._portal_ensure_token()
-        cls.card.message_post(body="Welcome to your March scorecard", message_type="comment",
-                              subtype_xmlid="mail.mt_comment")
-        cls.portal_card = cls.march["agentp"]
-        cls.portal_token = cls.portal_card._portal_ensure_token()
-
+    # ------------------------------------------------------------------
+    # Portal chatter: the same people as the /my/kpi pages (the agent, their team
+    # manager); the scorecard's token alone opens nothing, whoever holds it
+    # ------------------------------------------------------------------
     def _post(self, card, body, token=None):
         params = {
             "thread_model": SCORECARD,
@@ -285,40 +279,40 @@ class TestPortalChatterAccess(RpcMixin, KpiPortalCommon):
     def test_logged_out_with_the_token(self):
         self._rpc_logout()
         with self.assertRpcRefused():
-            self._post(self.card, "anonymous hello", token=self.token)
+            self._post(self.confirmed, "anonymous hello", token=self.token)
         with self.assertRpcRefused():
-            self._messages(self.card)
+            self._messages(self.confirmed)
         with self.assertRpcRefused():
-            self._fetch(self.card, self.token)
+            self._fetch(self.confirmed, self.token)
         data = self._json(
             "/mail/thread/data",
-            {"thread_model": SCORECARD, "thread_id": self.card.id, "request_list": ["messages"],
+            {"thread_model": SCORECARD, "thread_id": self.confirmed.id, "request_list": ["messages"],
              "token": self.token},
         )
-        access = [t.get("hasReadAccess") for t in data.get("mail.thread", []) if t["id"] == self.card.id]
+        access = [t.get("hasReadAccess") for t in data.get("mail.thread", []) if t["id"] == self.confirmed.id]
         self.assertEqual(access, [False], "no read access from a token")
-        self.assertNotIn("anonymous hello", self._bodies(self.card))
+        self.assertNotIn("anonymous hello", self._bodies(self.confirmed))
 
     def test_colleagues_with_the_token(self):
         for login in ("kpi_agent2", "kpi_team_manager2", "kpi_portal_nobody"):
             self._rpc_login(login)
             with self.assertRpcRefused():
-                self._post(self.card, f"hello from {login}", token=self.token)
+                self._post(self.confirmed, f"hello from {login}", token=self.token)
             with self.assertRpcRefused():
-                self._fetch(self.card, self.token)
+                self._fetch(self.confirmed, self.token)
             if login != "kpi_portal_nobody":
-                result = self._messages(self.card)
+                result = self._messages(self.confirmed)
                 self.assertEqual(result["messages"], [], f"{login} reads no message")
-        self.assertNotIn("hello from", self._bodies(self.card))
+        self.assertNotIn("hello from", self._bodies(self.confirmed))
 
     def test_agent_and_team_manager_may(self):
         self._rpc_login("kpi_agent1")
-        self._post(self.card, "Agent 1 asks about her calls")
-        self.assertTrue(self._messages(self.card)["messages"])
+        self._post(self.confirmed, "Agent 1 asks about her calls")
+        self.assertTrue(self._messages(self.confirmed)["messages"])
         self._rpc_login("kpi_team_manager")
-        self._post(self.card, "The manager answers", token=self.token)
-        self.assertTrue(self._messages(self.card)["messages"])
-        bodies = self._bodies(self.card)
+        self._post(self.confirmed, "The manager answers", token=self.token)
+        self.assertTrue(self._messages(self.confirmed)["messages"])
+        bodies = self._bodies(self.confirmed)
         self.assertIn("Agent 1 asks about her calls", bodies)
         self.assertIn("The manager answers", bodies)
 
@@ -330,4 +324,4 @@ class TestPortalChatterAccess(RpcMixin, KpiPortalCommon):
         self.assertIn("Agent P writes", self._bodies(self.portal_card))
         # agent 1's token does not open agent 1's scorecard to her
         with self.assertRpcRefused():
-            self._post(self.card, "Agent P on Agent 1", token=self.token)
+            self._post(self.confirmed, "Agent P on Agent 1", token=self.token)
