@@ -70,27 +70,29 @@ class KpiScorecardAdjustment(models.Model):
 
     def _apply(self):
         """Set the adjusted values on the lines (in order), then the lines' achievement
-        and score, the scorecards' score and bonus. Locked scorecards are unlocked for it."""
+        and score, the scorecards' score and bonus, through the workflow's private writers
+        (also on confirmed scorecards). The callers checked the rights: ``create`` (a KPI
+        Manager, never on a paid scorecard) or a recomputation."""
         lines = self.env["kpi.scorecard.line"]
         for adjustment in self.sorted("id"):
-            line = adjustment.scorecard_line_id.with_context(kpi_scorecard_unlock=True)
-            line.write({adjustment.field: adjustment.new_value})
+            line = adjustment.scorecard_line_id
+            line._write_workflow({adjustment.field: adjustment.new_value})
             lines |= line
-        for line in lines.with_context(kpi_scorecard_unlock=True):
+        for line in lines:
             achievement = engine_achievement.achievement(line.actual, line.target, line.direction, line.cap)
-            line.write(
+            line._write_workflow(
                 {"achievement": achievement, "score": engine_achievement.line_score(achievement, line.weight)}
             )
-        cards = lines.scorecard_id.with_context(kpi_scorecard_unlock=True)
+        cards = lines.scorecard_id
         for card in cards:
-            card.with_context(tracking_disable=True).write(
+            card.with_context(tracking_disable=True)._write_workflow(
                 {"score": engine_achievement.total_score(card.line_ids.mapped("score"))}
             )
         cards._compute_bonus()
 
     def _log(self):
         for adjustment in self:
-            adjustment.scorecard_id.with_context(kpi_scorecard_unlock=True).message_post(
+            adjustment.scorecard_id.message_post(
                 body=Markup("<p>%s</p><p>%s</p>") % (
                     self.env._(
                         "%(kpi)s: %(field)s adjusted by %(user)s from %(old)s to %(new)s; "
