@@ -68,7 +68,8 @@ def _without_default_context(records, fnames):
     """``records`` without the context's ``default_<field>`` keys of ``fnames``: a client's
     context gives no workflow field a value."""
     prefix = "default_"
-    return records.with_context(
+    # dropping keys needs a new context dict; kwargs could only add or change keys
+    return records.with_context(  # pylint: disable=context-overridden
         {
             key: value
             for key, value in records.env.context.items()
@@ -536,11 +537,12 @@ class KpiScorecard(models.Model):
                 "leave_days": leave,
                 "prorate_factor": factor,
                 "score": total,
-                "state": "computed",
                 "computed_on": fields.Datetime.now(),
             }
         for card, vals in card_vals.items():
             card.with_context(tracking_disable=True)._write_workflow(vals)
+        # one write for the state: the chatter notes of the change are created in one batch
+        self.with_context(tracking_disable=True)._write_workflow({"state": "computed"})
         self._compute_bonus()
         self._log_computation()
         self._reapply_adjustments()
