@@ -206,8 +206,9 @@ class KpiCustomerPortal(CustomerPortal):
             "dispute_status": kwargs.get("dispute"),
             "res_company": scorecard_sudo.company_id,
         }
-        # The portal chatter posts with the scorecard's token; the token opens nothing
-        # else here: every route checks the employee scope and ignores access tokens.
+        # The portal chatter widget sends the scorecard's token, but the token opens
+        # nothing by itself: these pages and the chatter routes (the scorecard's
+        # _get_thread_with_access) check the same employee scope.
         return self._get_page_view_values(
             scorecard_sudo,
             scorecard_sudo._portal_ensure_token(),

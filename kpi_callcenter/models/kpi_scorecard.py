@@ -31,13 +31,24 @@ from ..engine import scorecard as engine_scorecard
 _logger = logging.getLogger(__name__)
 
 LOCKED_STATES = ("confirmed", "paid")
-# Scorecard fields that may change while it is locked (workflow, links, chatter).
-SCORECARD_UNLOCKED_FIELDS = {
-    "state",
-    "message_main_attachment_id",
-    "activity_ids",
-    "message_follower_ids",
-}
+# What a client may still write on a confirmed or paid scorecard: the portal token and the
+# chatter's bookkeeping. Workflow fields are refused to clients in every state.
+SCORECARD_UNLOCKED_FIELDS = frozenset(
+    {"access_token", "message_main_attachment_id", "activity_ids", "message_follower_ids"}
+)
+# Written only by the workflow (the actions, the audited adjustments, the payroll bridge)
+# through _write_workflow; see _get_workflow_fields. A client gives employee, plan and
+# period when it creates a scorecard, and nothing else of these.
+SCORECARD_WORKFLOW_FIELDS = frozenset(
+    {
+        "state", "employee_id", "plan_id", "date_from", "date_to",
+        "score", "prorate_factor", "working_days", "leave_days", "bonus_amount", "computed_on",
+        "call_gap_note",
+    }
+)
+SCORECARD_CREATE_FIELDS = frozenset({"employee_id", "plan_id", "date_from", "date_to"})
+# A client adds a line to a draft or computed scorecard with these only.
+LINE_CREATE_FIELDS = frozenset({"scorecard_id", "plan_line_id", "definition_id"})
 HISTORY_PERIODS = 6
 # Figures written by the computation in one statement per table (``_write_figures``).
 LINE_FIGURES = (
@@ -47,6 +58,31 @@ LINE_FIGURES = (
 SCORECARD_FIGURES = (
     "working_days", "leave_days", "prorate_factor", "score", "bonus_amount", "state", "computed_on",
 )
+
+
+def _field_labels(records, fnames):
+    """The labels of the fields ``fnames`` of ``records``' model, sorted (for messages)."""
+    return ", ".join(
+        sorted(
+            records._fields[fname]._description_string(records.env)
+            for fname in fnames
+            if fname in records._fields
+        )
+    )
+
+
+def _without_default_context(records, fnames):
+    """``records`` without the context's ``default_<field>`` keys of ``fnames``: a client's
+    context gives no workflow field a value."""
+    prefix = "default_"
+    # dropping keys needs a new context dict; kwargs could only add or change keys
+    return records.with_context(  # pylint: disable=context-overridden
+        {
+            key: value
+            for key, value in records.env.context.items()
+            if not (key.startswith(prefix) and key[len(prefix):] in fnames)
+        }
+    )
 
 
 class KpiScorecard(models.Model):
@@ -91,19 +127,22 @@ class KpiScorecard(models.Model):
         index=True,
     )
     line_ids = fields.One2many("kpi.scorecard.line", "scorecard_id", string="KPIs")
-    score = fields.Float(digits=(16, 2), readonly=True, help="Sum of the line scores (points).")
+    score = fields.Float(
+        digits=(16, 2), readonly=True, copy=False, help="Sum of the line scores (points)."
+    )
     prorate_factor = fields.Float(
         digits=(16, 4),
         default=1.0,
         readonly=True,
+        copy=False,
         help="Working days available ÷ working days in the period. Targets of counts and "
         "sums are multiplied by it.",
     )
-    working_days = fields.Float(digits=(16, 2), readonly=True, help="Working days in the period.")
+    working_days = fields.Float(digits=(16, 2), readonly=True, copy=False, help="Working days in the period.")
     leave_days = fields.Float(
-        digits=(16, 2), readonly=True, help="Days of validated time off that prorate KPI targets."
+        digits=(16, 2), readonly=True, copy=False, help="Days of validated time off that prorate KPI targets."
     )
-    bonus_amount = fields.Monetary(readonly=True)
+    bonus_amount = fields.Monetary(readonly=True, copy=False)
     computed_on = fields.Datetime(readonly=True, copy=False)
     is_provisional = fields.Boolean(
         compute="_compute_is_provisional",
@@ -223,14 +262,71 @@ class KpiScorecard(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A client creates a draft scorecard with no figure: the workflow computes them.
+        Defaults of workflow fields from the context are ignored."""
+        if self.env.su:
+            return super().create(vals_list)
+        workflow_fields = self._get_workflow_fields()
+        for vals in vals_list:
+            forbidden = set(vals) & workflow_fields - SCORECARD_CREATE_FIELDS - {"state"}
+            if vals.get("state", "draft") != "draft":
+                forbidden.add("state")
+            if forbidden:
+                raise AccessError(
+                    self.env._(
+                        "New scorecard of %(employee)s: %(fields)s are set by the scorecard's "
+                        "workflow, not when it is created; a new scorecard starts in draft.",
+                        employee=self._employee_label(vals.get("employee_id")),
+                        fields=_field_labels(self, forbidden),
+                    )
+                )
+        return super(KpiScorecard, _without_default_context(self, workflow_fields)).create(vals_list)
+
     def write(self, vals):
-        if not self.env.context.get("kpi_scorecard_unlock") and set(vals) - SCORECARD_UNLOCKED_FIELDS:
-            self._check_unlocked()
-        return super().write(vals)
+        """Clients never write workflow fields (whatever the context): see
+        :meth:`_check_client_write` and :meth:`_write_workflow`. A state change hidden
+        from tracking by the context is logged in the chatter all the same."""
+        if not self.env.su:
+            self._check_client_write(vals)
+        context = self.env.context
+        untracked = context.get("tracking_disable") or context.get("mail_notrack")
+        old_states = {card.id: card.state for card in self} if "state" in vals and untracked else {}
+        res = super().write(vals)
+        if old_states:
+            self._log_state_changes(old_states)
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_if_not_locked(self):
         self._check_unlocked()
+
+    def _get_workflow_fields(self):
+        """Fields only the workflow writes: the state, the employee, plan and period,
+        every figure, every stored computed field (the payroll bridge adds the payslip)."""
+        computed = {
+            fname
+            for fname, field in self._fields.items()
+            if field.store and field.compute and not field.inverse
+        }
+        return SCORECARD_WORKFLOW_FIELDS | computed
+
+    def _check_client_write(self, vals):
+        """A client (any user, any context) writes no workflow field, and nothing but the
+        token and the chatter's bookkeeping on a confirmed or paid scorecard."""
+        protected = set(vals) & self._get_workflow_fields()
+        if protected:
+            raise AccessError(
+                self.env._(
+                    "%(scorecards)s: %(fields)s change only through the scorecard's workflow "
+                    "(compute, confirm, reset to draft, adjustments, payroll).",
+                    scorecards=", ".join(self.mapped("display_name")),
+                    fields=_field_labels(self, protected),
+                )
+            )
+        if set(vals) - SCORECARD_UNLOCKED_FIELDS:
+            self._check_unlocked()
 
     def _check_unlocked(self):
         locked = self.filtered(lambda c: c.state in LOCKED_STATES)
@@ -242,10 +338,41 @@ class KpiScorecard(models.Model):
                 )
             )
 
-    def _portal_ensure_token(self):
-        # The token (portal chatter) may be set on a confirmed or paid scorecard: it is no
-        # figure, the lock does not apply to it.
-        return super(KpiScorecard, self.with_context(kpi_scorecard_unlock=True))._portal_ensure_token()
+    def _write_workflow(self, vals):
+        """Write workflow fields (state, figures, links) on ``self``, as superuser.
+
+        Private, so never reachable from a client: its callers (the actions, the audited
+        adjustments, the payroll bridge) check the user's rights and the transition
+        first. Every state change reaches the chatter, authored by the real user.
+        """
+        cards_sudo = self.sudo()
+        return cards_sudo.write(vals)
+
+    def _log_state_changes(self, old_states):
+        """Chatter notes for the state changes that tracking did not log (disabled by the
+        context): one per scorecard whose state changed, authored by the current user."""
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        bodies = {
+            card.id: Markup("<p>%s</p>")
+            % self.env._(
+                "Status: %(old)s → %(new)s",
+                old=labels.get(old_states[card.id], old_states[card.id]),
+                new=labels.get(card.state, card.state),
+            )
+            for card in self
+            if card.state != old_states.get(card.id)
+        }
+        if bodies:
+            self.browse(list(bodies))._message_log_batch(
+                bodies=bodies, author_id=self.env.user.partner_id.id
+            )
+
+    @api.model
+    def _employee_label(self, employee_id):
+        # The name only, to say which new scorecard was refused; the caller may not read
+        # employees.
+        employee_sudo = self.env["hr.employee"].sudo().browse(employee_id).exists()
+        return employee_sudo.name or self.env._("an unknown employee")
 
     def _message_post_after_hook(self, message, msg_vals):
         """An employee who writes on their scorecard follows it: HR's answer reaches them."""
@@ -259,6 +386,28 @@ class KpiScorecard(models.Model):
                     card.sudo()._message_subscribe(partner_ids=author.ids)
         return result
 
+    @api.model
+    def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
+        """The chatter routes (``mail``, ``portal``) open a scorecard to whoever may read it
+        (record rules) or has it in their portal scope (their own; their team's when they
+        are a KPI Team Manager): the people who see its /my/kpi page. A token, hash or
+        partner id alone opens nothing."""
+        if thread := super()._get_thread_with_access(thread_id, mode):
+            return thread
+        thread_sudo = self.browse(thread_id).sudo().exists()
+        if thread_sudo and thread_sudo._kpi_portal_in_scope():
+            return thread_sudo
+        return self.browse()
+
+    def _kpi_portal_in_scope(self):
+        """Whether the current user sees this scorecard on the portal: the scope of the
+        /my/kpi pages (``hr.employee._kpi_portal_employees`` and ``_kpi_portal_team``)."""
+        self.ensure_one()
+        Employee = self.env["hr.employee"]
+        employee_sudo = self.sudo().employee_id
+        own_sudo = Employee._kpi_portal_employees()
+        return employee_sudo in own_sudo or employee_sudo in Employee._kpi_portal_team(own_sudo)
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -267,8 +416,8 @@ class KpiScorecard(models.Model):
         then note the result in each scorecard's chatter (one message each)."""
         self.check_access("write")
         self._check_unlocked()
-        self._recompute()
-        self._log_computation()
+        old_states = self._recompute()
+        self._log_computation(old_states)
         return True
 
     def action_confirm(self):
@@ -286,13 +435,21 @@ class KpiScorecard(models.Model):
         action = self._check_call_data()
         if action:
             return action
-        self.write({"state": "confirmed"})
+        self._write_workflow({"state": "confirmed"})
         self._create_review_lines()
         return True
 
     def action_reset_to_draft(self):
+        """A KPI Manager sends confirmed or computed scorecards back to draft; a paid one
+        is final."""
+        self.check_access("write")
         if not self.env.user.has_group("kpi_callcenter.group_kpi_manager"):
-            raise AccessError(self.env._("Only a KPI Manager can reset a scorecard to draft."))
+            raise AccessError(
+                self.env._(
+                    "Only a KPI Manager can reset a scorecard to draft: %(names)s",
+                    names=", ".join(self.mapped("display_name")),
+                )
+            )
         paid = self.filtered(lambda c: c.state == "paid")
         if paid:
             raise UserError(
@@ -301,7 +458,7 @@ class KpiScorecard(models.Model):
                     names=", ".join(paid.mapped("display_name")),
                 )
             )
-        self.with_context(kpi_scorecard_unlock=True).write({"state": "draft"})
+        self._write_workflow({"state": "draft"})
         return True
 
     def action_print_statement(self):
@@ -325,8 +482,9 @@ class KpiScorecard(models.Model):
     def _cron_recompute_provisional(self):
         """Recompute the draft and computed scorecards whose period runs today (or ended
         yesterday, to catch the last day), one plan and period at a time, each in its own
-        savepoint: one broken KPI set-up does not stop the others. No chatter message:
-        ``computed_on`` tells when the figures were refreshed.
+        savepoint: one broken KPI set-up does not stop the others. No chatter message but
+        a draft's first move to computed: ``computed_on`` tells when the figures were
+        refreshed.
         """
         today = fields.Date.context_today(self)
         cards = self.search(
@@ -343,7 +501,8 @@ class KpiScorecard(models.Model):
         for batch in batches.values():
             try:
                 with self.env.cr.savepoint():
-                    batch._recompute()
+                    # a draft becoming computed is a state change: logged once
+                    batch._log_state_changes(batch._recompute())
             except (UserError, ValidationError) as error:
                 _logger.warning(
                     "KPI: provisional recompute of %s failed: %s", batch[:1].plan_id.display_name, error
@@ -357,12 +516,15 @@ class KpiScorecard(models.Model):
     # ------------------------------------------------------------------
     def _recompute(self):
         """Recompute the figures of ``self``, one plan and period at a time. The callers
-        checked access and lock; no chatter message."""
+        checked access and lock; no chatter message. Returns ``{scorecard id: state
+        before}`` for the caller to log the state changes."""
+        old_states = {card.id: card.state for card in self}
         groups = defaultdict(lambda: self.browse())
         for card in self:
             groups[(card.plan_id, card.date_from, card.date_to)] |= card
         for (plan, date_from, date_to), cards in groups.items():
             cards._recompute_figures(plan, date_from, date_to)
+        return old_states
 
     def _recompute_figures(self, plan, date_from, date_to):
         """Compute the scorecards ``self`` of one plan and period: the proration days, the
@@ -567,8 +729,12 @@ class KpiScorecard(models.Model):
             result[employee.id] = (working, max(working - left, 0.0))
         return result
 
-    def _log_computation(self):
-        """One chatter note per scorecard, created in one batch."""
+    def _log_computation(self, old_states=None):
+        """One chatter note per scorecard, created in one batch, authored by the user who
+        computed; it names the state change when there is one (``old_states``:
+        ``{scorecard id: state before}``)."""
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        old_states = old_states or {}
         bodies = {}
         for card in self:
             rows = Markup("").join(
@@ -576,7 +742,19 @@ class KpiScorecard(models.Model):
                 % (line.definition_id.display_name, round(line.actual, 2), round(line.achievement, 1))
                 for line in card.line_ids
             )
-            bodies[card.id] = Markup("%s<ul>%s</ul>") % (
+            old_state = old_states.get(card.id, card.state)
+            status = (
+                Markup("<p>%s</p>")
+                % self.env._(
+                    "Status: %(old)s → %(new)s",
+                    old=labels.get(old_state, old_state),
+                    new=labels.get(card.state, card.state),
+                )
+                if old_state != card.state
+                else Markup("")
+            )
+            bodies[card.id] = Markup("%s%s<ul>%s</ul>") % (
+                status,
                 escape(
                     self.env._(
                         "Computed: score %(score)s, proration factor %(factor)s, bonus %(bonus)s.",
@@ -587,7 +765,7 @@ class KpiScorecard(models.Model):
                 ),
                 rows,
             )
-        self._message_log_batch(bodies=bodies)
+        self._message_log_batch(bodies=bodies, author_id=self.env.user.partner_id.id)
 
     def _simulation_paid_amount(self):
         """What this scorecard pays, as the pay-impact simulation counts it (a trial
@@ -624,7 +802,7 @@ class KpiScorecard(models.Model):
         # scorecards whose data is complete now (e.g. imported after a reset to draft) lose
         # an older note; the others get the new acknowledgement
         gap_cards = self.browse().union(*(group["cards"] for group in gaps))
-        (self - gap_cards).filtered("call_gap_note").write({"call_gap_note": False})
+        (self - gap_cards).filtered("call_gap_note")._write_workflow({"call_gap_note": False})
         if gaps:
             self._log_call_gap_acknowledgement(gaps)
         return False
@@ -772,7 +950,7 @@ class KpiScorecard(models.Model):
                 ]
                 + [f"- {item}" for item in self._describe_call_gaps([group])]
             )
-            group["cards"].write({"call_gap_note": note})
+            group["cards"]._write_workflow({"call_gap_note": note})
             for card in group["cards"]:
                 bodies[card.id] = body
         self.browse(list(bodies))._message_log_batch(bodies=bodies)
@@ -952,9 +1130,45 @@ class KpiScorecardLine(models.Model):
         string="Gate", readonly=True, help="Below its threshold, this KPI zeroes the whole bonus."
     )
 
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A client adds a line to a draft or computed scorecard only, with no figure: the
+        computation fills them."""
+        if self.env.su:
+            return super().create(vals_list)
+        scorecards = self.env["kpi.scorecard"].browse(
+            {vals["scorecard_id"] for vals in vals_list if vals.get("scorecard_id")}
+        )
+        scorecards._check_unlocked()
+        figures = set().union(*vals_list) - LINE_CREATE_FIELDS
+        if figures:
+            raise AccessError(
+                self.env._(
+                    "%(scorecards)s: %(fields)s of a KPI line are computed; a new line is given "
+                    "its scorecard, plan line and KPI only.",
+                    scorecards=", ".join(scorecards.mapped("display_name")),
+                    fields=_field_labels(self, figures),
+                )
+            )
+        fnames = set(self._fields) - LINE_CREATE_FIELDS
+        return super(KpiScorecardLine, _without_default_context(self, fnames)).create(vals_list)
+
     def write(self, vals):
-        if not self.env.context.get("kpi_scorecard_unlock"):
-            self.scorecard_id._check_unlocked()
+        """Lines are written by the computation and the audited adjustments only (through
+        :meth:`_write_workflow`, after their own checks); never by a client, whatever the
+        context."""
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "%(scorecards)s: %(fields)s of a KPI line change only through the "
+                    "computation and the audited adjustments.",
+                    scorecards=", ".join(self.scorecard_id.mapped("display_name")),
+                    fields=_field_labels(self, set(vals)),
+                )
+            )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

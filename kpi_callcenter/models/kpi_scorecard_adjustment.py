@@ -85,7 +85,7 @@ class KpiScorecardAdjustment(models.Model):
 
     def _log(self):
         for adjustment in self:
-            adjustment.scorecard_id.with_context(kpi_scorecard_unlock=True).message_post(
+            adjustment.scorecard_id.message_post(
                 body=Markup("<p>%s</p><p>%s</p>") % (
                     self.env._(
                         "%(kpi)s: %(field)s adjusted by %(user)s from %(old)s to %(new)s; "

@@ -32,3 +32,4 @@ from . import test_call_api_input
 from . import test_call_import_input
 from . import test_export_injection
 from . import test_call_import_lock
+from . import test_rpc_attack

@@ -147,7 +147,7 @@ class TestReview(KpiCommon):
 
     def test_paid_scorecard_cannot_be_adjusted(self):
         self._confirm()
-        self.card1.with_context(kpi_scorecard_unlock=True).state = "paid"
+        self.card1._write_workflow({"state": "paid"})
         with self.assertRaisesRegex(UserError, "paid and cannot be adjusted"):
             self.env["kpi.scorecard.adjustment"].with_user(self.user_hr_manager).create(
                 {"scorecard_line_id": self._line(self.card1, self.calls).id, "field": "target",

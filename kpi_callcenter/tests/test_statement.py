@@ -39,7 +39,7 @@ class TestStatement(KpiPortalCommon):
 
     def test_statement_shows_missing_call_data(self):
         march = self.march["agent2"]
-        march.with_context(kpi_scorecard_unlock=True).write(
+        march._write_workflow(
             {"call_gap_note": "HR confirmed this scorecard despite missing call data:\n- PBX X: 03/10/2027"}
         )
         html = self.env["ir.actions.report"]._render_qweb_html(REPORT, march.ids)[0].decode()

@@ -46,7 +46,7 @@ class TestTrialAnnouncement(HttpCase, KpiCommon):
         self.plan.trial_end_date = date(2027, 2, 28)
         self.assertFalse(march.is_trial)
         # a trial never reaches back over a paid scorecard
-        march.with_context(kpi_scorecard_unlock=True).state = "paid"
+        march._write_workflow({"state": "paid"})
         with self.assertRaisesRegex(ValidationError, "Plan Telesales, field Trial end date: 2027-03-31 "
                                                      "would put paid scorecards in the trial period"):
             self.plan.trial_end_date = date(2027, 3, 31)

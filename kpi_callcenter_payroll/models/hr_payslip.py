@@ -30,6 +30,24 @@ class HrPayslip(models.Model):
     )
 
     # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        """The KPI bonus follows the payslip's state, in the same transaction, whichever
+        way the state is written (buttons, the "Change state" wizard, an RPC client):
+        done pays the scorecards, cancel releases them; a done payslip holding paid
+        scorecards goes nowhere else."""
+        state = vals.get("state")
+        if state and state not in ("done", "cancel"):
+            self._check_kpi_scorecards_not_paid(state)
+        res = super().write(vals)
+        if state == "done":
+            self._pay_kpi_scorecards()
+        elif state == "cancel":
+            self._release_kpi_scorecards()
+        return res
+
+    # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def compute_sheet(self):
@@ -42,21 +60,6 @@ class HrPayslip(models.Model):
         return super(
             HrPayslip, self.with_context(kpi_scorecard_ids_by_payslip=ids_by_payslip)
         ).compute_sheet()
-
-    def action_payslip_done(self):
-        res = super().action_payslip_done()
-        self._pay_kpi_scorecards()
-        return res
-
-    def action_payslip_cancel(self):
-        res = super().action_payslip_cancel()
-        self._release_kpi_scorecards()
-        return res
-
-    def action_payslip_draft(self):
-        res = super().action_payslip_draft()
-        self._release_kpi_scorecards()
-        return res
 
     # ------------------------------------------------------------------
     # Salary rules: inputs and the payroll dictionary
@@ -257,9 +260,32 @@ class HrPayslip(models.Model):
             if scorecards_sudo:
                 scorecards_sudo._mark_paid(payslip)
 
-    def _release_kpi_scorecards(self):
-        """Cancelled (or back to draft) payslips no longer pay their scorecards: those
-        return to confirmed, unlinked, payable again."""
+    def _get_kpi_paid_scorecards(self):
+        """The scorecards (sudo) these payslips paid. The callers checked their access to
+        the payslips."""
+        return self.env["kpi.scorecard"].sudo().search([("payslip_id", "in", self.ids)])
+
+    def _check_kpi_scorecards_not_paid(self, state):
+        """A done payslip that paid scorecards is final: it may only be cancelled (which
+        releases them), never reset to ``state``."""
         self.check_access("write")
-        scorecards_sudo = self.env["kpi.scorecard"].sudo().search([("payslip_id", "in", self.ids)])
-        scorecards_sudo._mark_unpaid()
+        scorecards_sudo = self.filtered(lambda p: p.state == "done")._get_kpi_paid_scorecards()
+        if scorecards_sudo:
+            raise UserError(
+                self.env._(
+                    "Payslip %(payslip)s paid the KPI bonus of %(scorecards)s: it cannot go "
+                    "back to %(state)s. Cancel it instead (its scorecards become payable "
+                    "again).",
+                    payslip=", ".join(scorecards_sudo.payslip_id.mapped("display_name")),
+                    scorecards=", ".join(scorecards_sudo.mapped("display_name")),
+                    state=dict(self._fields["state"]._description_selection(self.env)).get(
+                        state, state
+                    ),
+                )
+            )
+
+    def _release_kpi_scorecards(self):
+        """Cancelled payslips no longer pay their scorecards: those return to confirmed,
+        unlinked, payable again; their chatter says which payslip was cancelled."""
+        self.check_access("write")
+        self._get_kpi_paid_scorecards()._mark_unpaid()
