@@ -12,12 +12,13 @@
     "depends": [
         "hr",
         "hr_holidays",
+        "hr_contract",
         "sale",
         "helpdesk_mgmt",
         "portal",
         "mail",
     ],
-    "external_dependencies": {"python": ["xlsxwriter"]},
+    "external_dependencies": {"python": ["xlsxwriter", "holidays"]},
     "data": [
         "security/security.xml",
         "security/ir.model.access.csv",
@@ -57,6 +58,8 @@
         "views/kpi_governance_portal_templates.xml",
         "views/kpi_review_views.xml",
         "views/kpi_governance_dashboard_views.xml",
+        "views/kpi_employee_transfer_views.xml",
+        "wizards/kpi_public_holiday_load_views.xml",
     ],
     "demo": [
         "demo/kpi_demo.xml",

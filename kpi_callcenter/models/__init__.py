@@ -37,3 +37,6 @@ from . import kpi_scorecard_call_gap
 from . import hr_job
 from . import hr_employee_call
 from . import kpi_demo
+from . import resource_calendar
+from . import hr_contract
+from . import kpi_employee_transfer
