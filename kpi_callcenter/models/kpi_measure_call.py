@@ -38,7 +38,7 @@ class KpiMeasureCall(models.AbstractModel):
     def _get_values(self, definition, employees, date_from, date_to):
         if not employees:
             return {}
-        start, stop = self._period_bounds(date_from, date_to)
+        start, stop = self._period_bounds(date_from, date_to, definition.company_id)
         self.env["kpi.call"].flush_model(
             ["company_id", "employee_id", "start", "direction", "disposition", "duration", "cost", "phone"]
         )
