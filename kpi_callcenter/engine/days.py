@@ -15,7 +15,7 @@ contract covers ``[date_start, date_end]`` (no end: open) with a department and 
 Days are plain ``datetime.date`` objects; nothing here reads the database.
 """
 
-from datetime import date, timedelta
+from datetime import date, timedelta  # noqa: F401 (date: the doctests)
 
 
 def clip_segments(date_from, date_to, segments):

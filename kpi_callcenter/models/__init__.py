@@ -40,3 +40,4 @@ from . import kpi_demo
 from . import resource_calendar
 from . import hr_contract
 from . import kpi_employee_transfer
+from . import kpi_employment

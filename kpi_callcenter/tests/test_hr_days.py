@@ -9,7 +9,8 @@ September 2026 starts on a Tuesday: Mon–Fri it has 22 working days (1–4, 7�
 
 from datetime import date, datetime
 
-from odoo.tests import tagged, users
+from odoo import Command
+from odoo.tests import new_test_user, tagged, users
 
 from ..engine import days as engine_days
 from .common import KpiCommon
@@ -26,6 +27,13 @@ class TestHrDays(KpiCommon):
         cls.telesales = Department.create({"name": "Telesales", "company_id": cls.company.id})
         cls.cskh = Department.create({"name": "CSKH", "company_id": cls.company.id})
         cls.agent_job = cls.env["hr.job"].create({"name": "Agent", "company_id": cls.company.id})
+        cls.user_time_off = new_test_user(
+            cls.env,
+            "kpi_time_off_manager",
+            groups="base.group_user,hr.group_hr_user,hr_holidays.group_hr_holidays_manager",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
 
     @classmethod
     def _contract(cls, employee, date_start, date_end=False, department=None, state="open", **values):
@@ -198,18 +206,19 @@ class TestHrDays(KpiCommon):
         self.env.invalidate_all()
         Calendar, Contract = self.env["resource.calendar"], self.env["hr.contract"]
         counts = []
-        for employees in (self.agent1, self.agents):
+        # the first round warms the caches (groups, time zones), the next two are compared
+        for employees in (self.agent1, self.agent1, self.agents):
             self.env.invalidate_all()
             before = self.cr.sql_log_count
             Calendar._kpi_get_day_shares(employees, SEP_FROM, SEP_TO)
             Contract._kpi_get_segments(employees, SEP_FROM, SEP_TO)
             counts.append(self.cr.sql_log_count - before)
-        self.assertEqual(counts[0], counts[1], "1 employee vs 3: same number of queries")
+        self.assertEqual(counts[1], counts[2], "1 employee vs 3: same number of queries")
 
     # ------------------------------------------------------------------
     # Public holidays
     # ------------------------------------------------------------------
-    @users("kpi_hr_manager")
+    @users("kpi_time_off_manager")
     def test_load_vietnam_public_holidays(self):
         calendar = self.calendar.with_user(self.env.user)
         calendar.tz = "Asia/Ho_Chi_Minh"
