@@ -44,6 +44,7 @@
         "views/hr_employee_call_views.xml",
         "views/menus.xml",
         "data/kpi_portal_cron.xml",
+        "data/kpi_plan_cron.xml",
         "wizards/kpi_scorecard_export_views.xml",
         "views/kpi_scorecard_portal_views.xml",
         "views/hr_employee_portal_views.xml",

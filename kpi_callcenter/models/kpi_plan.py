@@ -1,8 +1,14 @@
 # Copyright 2026 KPI Call Center
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
+
+from ..engine import period as engine_period
+
+_logger = logging.getLogger(__name__)
 
 
 class KpiPlan(models.Model):
@@ -55,6 +61,36 @@ class KpiPlan(models.Model):
     scorecard_count = fields.Integer(compute="_compute_scorecard_count")
     employee_count = fields.Integer(compute="_compute_employee_count", string="Assigned employees")
     note = fields.Html(translate=True)
+    # Real HR life: periods, public holidays, leave and probation
+    period_type = fields.Selection(
+        [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")],
+        required=True,
+        default="month",
+        tracking=True,
+        help="Length of the periods the daily cron creates scorecards for.",
+    )
+    holidays_reduce_targets = fields.Boolean(
+        string="Public holidays reduce targets",
+        default=True,
+        help="Untick for a 24/7 hotline: agents who work on public holidays keep the full target.",
+    )
+    leave_reduces_base = fields.Boolean(
+        string="Leave reduces the bonus base",
+        help="The bonus base follows the days in the plan (hires, leavers, transfers). Tick to "
+        "also cut it by prorating leave.",
+    )
+    probation_policy = fields.Selection(
+        [("assess", "Assessed as usual"), ("skip", "Not assessed"), ("ramp", "Targets ramped")],
+        string="Probation",
+        required=True,
+        default="assess",
+        help="Days before the end of the trial period of the employee's contract.",
+    )
+    probation_ramp_pct = fields.Float(
+        string="Ramp per month of tenure (%)",
+        default=50.0,
+        help="Ramped targets: this share of the target per started month of tenure, at most 100 %.",
+    )
 
     # ------------------------------------------------------------------
     # Computes
@@ -159,7 +195,8 @@ class KpiPlan(models.Model):
         for plan in self:
             if not plan.line_ids:
                 raise UserError(self.env._("Plan %(plan)s has no KPI.", plan=plan.display_name))
-            employees = plan._get_assigned_employees()
+            members = self.env["kpi.employment"]._get_members(plan, date_from, date_to)
+            employees = self.env["hr.employee"].browse([employee.id for employee in members])
             existing = Scorecard.search(
                 [("plan_id", "=", plan.id), ("date_from", "=", date_from), ("date_to", "=", date_to)]
             )
@@ -170,6 +207,49 @@ class KpiPlan(models.Model):
             all_scorecards |= existing | created
         all_scorecards.filtered(lambda s: s.state in ("draft", "computed")).action_compute()
         return all_scorecards
+
+    @api.model
+    def _cron_generate_scorecards(self):
+        """Create the running period's scorecards of every active plan (new hires and
+        transfers included) and refresh the provisional ones. A failing plan is logged on
+        the plan (a note and an activity for its KPI Managers); the others go on."""
+        for plan in self.search([("state", "=", "active")]):
+            company = plan.company_id
+            today = engine_period.business_date(
+                fields.Datetime.now(), company._kpi_tz(), company.kpi_business_day_start
+            )
+            date_from, date_to = engine_period.period_of(today, plan.period_type)
+            try:
+                with self.env.cr.savepoint():
+                    plan.generate_scorecards(date_from, date_to)
+            except (UserError, ValidationError) as error:
+                plan._log_generation_failure(date_from, date_to, error)
+            except Exception as error:  # pylint: disable=broad-except
+                # an unexpected error in one plan must not stop the others: logged with
+                # its traceback for the administrator, shown on the plan for HR
+                _logger.exception("KPI plan %s: scorecard generation failed", plan.id)
+                plan._log_generation_failure(date_from, date_to, error)
+
+    def _log_generation_failure(self, date_from, date_to, error):
+        """A note on the plan and an activity for each of its company's KPI Managers."""
+        self.ensure_one()
+        summary = self.env._(
+            "Scorecards of %(start)s → %(end)s could not be generated: %(error)s",
+            start=date_from,
+            end=date_to,
+            error=str(error),
+        )
+        self.message_post(body=summary, subtype_xmlid="mail.mt_note")
+        managers = self.env.ref("kpi_callcenter.group_kpi_manager").users.filtered(
+            lambda user: self.company_id in user.company_ids
+        )
+        for manager in managers:
+            self.activity_schedule(
+                "mail.mail_activity_data_warning",
+                summary=self.env._("KPI scorecards not generated"),
+                note=summary,
+                user_id=manager.id,
+            )
 
     def _prepare_scorecard_vals(self, employee, date_from, date_to):
         self.ensure_one()

@@ -1,15 +1,15 @@
 # Copyright 2026 KPI Call Center
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
-import pytz
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..engine import achievement as engine_achievement
+from ..engine import days as engine_days
 from ..engine import payout as engine_payout
 from ..engine import proration as engine_proration
 
@@ -73,10 +73,49 @@ class KpiScorecard(models.Model):
         help="Working days available ÷ working days in the period. Targets of counts and "
         "sums are multiplied by it.",
     )
-    working_days = fields.Float(digits=(16, 2), readonly=True, help="Working days in the period.")
+    working_days = fields.Float(
+        digits=(16, 2),
+        readonly=True,
+        help="Working days S of the employee's schedule in the period, public holidays not "
+        "removed (or the company's fixed standard days).",
+    )
+    holiday_days = fields.Float(
+        digits=(16, 2), readonly=True, help="Public holidays on those working days."
+    )
     leave_days = fields.Float(
         digits=(16, 2), readonly=True, help="Days of validated time off that prorate KPI targets."
     )
+    absent_days = fields.Float(
+        digits=(16, 2),
+        readonly=True,
+        help="Working days outside the employee's employment or time in the plan.",
+    )
+    available_days = fields.Float(
+        digits=(16, 2),
+        readonly=True,
+        help="Working days - public holidays - prorating leave - absent days.",
+    )
+    effective_date_from = fields.Date(
+        readonly=True, help="First day of the period the employee was employed and in the plan."
+    )
+    effective_date_to = fields.Date(
+        readonly=True,
+        index=True,
+        help="Last day of the period the employee was employed and in the plan: payroll pays "
+        "the scorecard in the payslip whose period contains it.",
+    )
+    bonus_base = fields.Monetary(
+        readonly=True,
+        help="Bonus base earned by the days in the plan: base × (working days - absent "
+        "days) ÷ working days.",
+    )
+    is_assessed = fields.Boolean(
+        string="Assessed",
+        default=True,
+        readonly=True,
+        help="No work, no bonus: a scorecard without enough available days is not assessed.",
+    )
+    not_assessed_reason = fields.Char(readonly=True)
     bonus_amount = fields.Monetary(tracking=True, readonly=True)
     computed_on = fields.Datetime(readonly=True, copy=False)
     is_provisional = fields.Boolean(
@@ -115,12 +154,13 @@ class KpiScorecard(models.Model):
             return self.date_from.strftime("%m/%Y")
         return f"{self.date_from} → {self.date_to}"
 
-    @api.depends("date_to", "state")
+    @api.depends("date_to", "effective_date_to", "state")
     def _compute_is_provisional(self):
         today = fields.Date.context_today(self)
         for card in self:
+            last_day = card.effective_date_to or card.date_to
             card.is_provisional = card.state in ("draft", "computed") and bool(
-                card.date_to and card.date_to >= today
+                last_day and last_day >= today
             )
 
     def _compute_access_url(self):
@@ -237,16 +277,13 @@ class KpiScorecard(models.Model):
         """
         plan._check_weights_sum()
         employees = self.employee_id
-        days = self._get_proration_days(employees, date_from, date_to)
+        days = self.env["kpi.employment"]._get_days(plan, employees, date_from, date_to)
         lines_by_key = self._sync_lines(plan)
-        values_by_line = {
-            plan_line: plan_line.definition_id._compute_values(employees, date_from, date_to)
-            for plan_line in plan.line_ids
-        }
+        values_by_line = self._get_actuals(plan, employees, days, date_from, date_to)
         card_vals = {}
         for card in self:
-            working, leave = days.get(card.employee_id.id, (0.0, 0.0))
-            factor = engine_proration.prorate_factor(working, leave)
+            figures = days[card.employee_id.id]
+            factor = figures["target_factor"]
             total = 0.0
             for plan_line, values in values_by_line.items():
                 line = lines_by_key[(card.id, plan_line.id)]
@@ -254,9 +291,7 @@ class KpiScorecard(models.Model):
                 line.write(line_vals)
                 total += line_vals["score"]
             card_vals[card] = {
-                "working_days": working,
-                "leave_days": leave,
-                "prorate_factor": factor,
+                **card._prepare_days_vals(figures),
                 "score": total,
                 "state": "computed",
                 "computed_on": fields.Datetime.now(),
@@ -285,39 +320,69 @@ class KpiScorecard(models.Model):
             lines_by_key[(line.scorecard_id.id, line.plan_line_id.id)] = line
         return lines_by_key
 
+    def _get_actuals(self, plan, employees, days, date_from, date_to):
+        """``{plan line: {employee_id: actual}}``: actuals count only the records of the
+        days the employee was employed and in the plan. Employees are grouped by those
+        effective dates (one provider call per KPI and distinct window: the whole period
+        for most, one per hire or leave date)."""
+        windows = defaultdict(list)
+        for employee in employees:
+            figures = days[employee.id]
+            window = (
+                figures["effective_date_from"] or date_from,
+                figures["effective_date_to"] or date_to,
+            )
+            windows[window].append(employee.id)
+        values_by_line = {plan_line: {} for plan_line in plan.line_ids}
+        for (window_from, window_to), employee_ids in windows.items():
+            window_employees = employees.browse(employee_ids)
+            for plan_line in plan.line_ids:
+                values_by_line[plan_line].update(
+                    plan_line.definition_id._compute_values(window_employees, window_from, window_to)
+                )
+        return values_by_line
+
+    def _prepare_days_vals(self, figures):
+        """The day figures of the scorecard ``self`` from ``kpi.employment._get_days``."""
+        self.ensure_one()
+        reason = False
+        if not figures["is_assessed"]:
+            if not figures["effective_date_from"]:
+                reason = self.env._("Not employed in this plan during the period.")
+            else:
+                reason = self.env._(
+                    "Not assessed: %(available)s available days, below the minimum of %(minimum)s.",
+                    available=round(figures["available_days"], 2),
+                    minimum=round(self.company_id.kpi_min_available_days, 2),
+                )
+        return {
+            "working_days": figures["working_days"],
+            "holiday_days": figures["holiday_days"],
+            "leave_days": figures["leave_days"],
+            "absent_days": figures["absent_days"],
+            "available_days": figures["available_days"],
+            "prorate_factor": figures["target_factor"],
+            "effective_date_from": figures["effective_date_from"],
+            "effective_date_to": figures["effective_date_to"],
+            "is_assessed": figures["is_assessed"],
+            "not_assessed_reason": reason,
+        }
+
     @api.model
     def _get_proration_days(self, employees, date_from, date_to):
-        """``{employee_id: (working days, prorating leave days)}`` for the period.
-
-        Working days come from each employee's working schedule; leave days are the
-        working days covered by validated time off whose type prorates KPI targets
-        (sick leave by default). Public holidays are not working days in either count.
-        """
-        tz = pytz.timezone(
-            employees[:1].company_id.resource_calendar_id.tz or self.env.user.tz or "UTC"
-        )
-        start = tz.localize(datetime.combine(date_from, time.min))
-        stop = tz.localize(datetime.combine(date_to, time.max))
-        # The caller's access to the scorecards was checked: read schedules and time off
-        # of every employee, whatever the user's own time-off rights.
-        employees_sudo = employees.sudo()
-        public_holidays = [("time_type", "=", "leave"), ("resource_id", "=", False)]
-        full = employees_sudo._get_work_days_data_batch(start, stop, domain=public_holidays)
-        available = employees_sudo._get_work_days_data_batch(
-            start,
-            stop,
-            domain=[
-                ("time_type", "=", "leave"),
-                "|",
-                ("resource_id", "=", False),
-                ("holiday_id.holiday_status_id.kpi_prorate", "=", True),
-            ],
-        )
+        """``{employee_id: (working days, unavailable days)}`` for the period, employed
+        the whole period: working days of the schedule and the public holidays and
+        prorating leave on them (replays of past periods: calibration)."""
+        shares = self.env["resource.calendar"]._kpi_get_day_shares(employees, date_from, date_to)
+        whole = [(date_from, date_to)]
         result = {}
         for employee in employees:
-            working = full.get(employee.id, {}).get("days", 0.0)
-            left = available.get(employee.id, {}).get("days", 0.0)
-            result[employee.id] = (working, max(working - left, 0.0))
+            work, holidays, leaves = shares.get(employee.id, ({}, {}, {}))
+            figures = engine_days.days_figures(work, holidays, leaves, whole)
+            result[employee.id] = (
+                figures["working_days"],
+                figures["working_days"] - figures["available_days"],
+            )
         return result
 
     def _compute_bonus(self):
@@ -339,8 +404,13 @@ class KpiScorecard(models.Model):
         for card_sudo in cards_sudo:
             lines_sudo = card_sudo.line_ids
             payout_inputs = [line._prepare_payout_input() for line in lines_sudo]
-            base = bases.get(card_sudo.employee_id.id) or card_sudo.plan_id.bonus_base
+            base = card_sudo._get_bonus_base(
+                bases.get(card_sudo.employee_id.id) or card_sudo.plan_id.bonus_base
+            )
             _total, bonuses = engine_payout.scorecard_bonus(payout_inputs, base)
+            if not card_sudo.is_assessed:
+                # no work, no bonus
+                bonuses = [0.0] * len(bonuses)
             total = 0.0
             for line_sudo, payout_input, bonus in zip(
                 lines_sudo, payout_inputs, bonuses, strict=True
@@ -354,8 +424,28 @@ class KpiScorecard(models.Model):
                     }
                 )
                 total += amount
-            card_sudo.write({"bonus_amount": card_sudo.currency_id.round(total)})
+            card_sudo.write(
+                {
+                    "bonus_amount": card_sudo.currency_id.round(total),
+                    "bonus_base": card_sudo.currency_id.round(base),
+                }
+            )
         return True
+
+    def _get_bonus_base(self, base):
+        """The share of ``base`` the days in the plan earn: base × (S - absent days) ÷ S
+        (leave does not cut it unless the plan says so). A scorecard never computed
+        keeps the whole base."""
+        self.ensure_one()
+        if not self.computed_on:
+            return base
+        return engine_days.base_share(
+            base,
+            self.working_days,
+            self.absent_days,
+            self.leave_days,
+            leave_cuts_base=self.plan_id.leave_reduces_base,
+        )
 
     def _log_computation(self):
         """One chatter note per scorecard, created in one batch."""
@@ -428,15 +518,20 @@ class KpiScorecardLine(models.Model):
         definition = plan_line.definition_id
         aggregation = definition._get_aggregation()
         target = engine_proration.prorate_target(plan_line.target, factor, aggregation)
-        achievement = engine_achievement.achievement(
-            actual, target, definition.direction, plan_line.cap
-        )
+        prorated = aggregation in engine_proration.PRORATED_AGGREGATIONS
+        if prorated and plan_line.target > 0 and target <= 0:
+            # nothing was expected (no available day): no achievement, no payout
+            achievement = 0.0
+        else:
+            achievement = engine_achievement.achievement(
+                actual, target, definition.direction, plan_line.cap
+            )
         return {
             "definition_id": definition.id,
             "weight": plan_line.weight,
             "target_full": plan_line.target,
             "target": target,
-            "prorated": aggregation in ("count", "sum") and factor != 1.0,
+            "prorated": prorated and factor != 1.0,
             "threshold": plan_line.threshold,
             "cap": plan_line.cap,
             "actual": actual,
@@ -455,5 +550,7 @@ class KpiScorecardLine(models.Model):
             "achievement": self.achievement,
             "threshold": self.threshold,
             "is_gate": plan_line.is_gate,
-            "payout": scale._get_payout(self.achievement),
+            "payout": 0.0
+            if self.prorated and self.target <= 0
+            else scale._get_payout(self.achievement),
         }

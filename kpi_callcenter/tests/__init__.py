@@ -26,3 +26,4 @@ from . import test_call_gap
 from . import test_agent_activity
 from . import test_call_gap_tour
 from . import test_hr_days
+from . import test_hr_life
