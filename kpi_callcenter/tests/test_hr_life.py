@@ -142,11 +142,11 @@ class TestHrLife(KpiCommon):
         the new, 11/22 each; orders on both sides count on their own side."""
         orders = self._create_definition("ORDERS", source="sale", measure="order_count")
         old = self._create_plan(
-            [(orders, 100, 4.4)], name="Telesales", employees=self.env["hr.employee"],
+            [(orders, 100, 4)], name="Telesales", employees=self.env["hr.employee"],
             department_ids=[Command.set(self.telesales.ids)], bonus_base=BASE,
         )
         new = self._create_plan(
-            [(orders, 100, 4.4)], name="CSKH", employees=self.env["hr.employee"],
+            [(orders, 100, 4)], name="CSKH", employees=self.env["hr.employee"],
             department_ids=[Command.set(self.cskh.ids)], bonus_base=BASE,
         )
         self._contract(self.agent1, date(2025, 1, 1), date(2026, 9, 15), state="close")
@@ -162,12 +162,13 @@ class TestHrLife(KpiCommon):
         self.assertEqual((card_new.effective_date_from, card_new.effective_date_to), (date(2026, 9, 16), SEP_TO))
         self.assertAlmostEqual(card_old.prorate_factor, 11 / 22, places=4)
         self.assertAlmostEqual(card_new.prorate_factor, 11 / 22, places=4)
-        # old: 2 orders / (4.4 × 11/22 = 2.2) = 90.909 %; base 1,100,000 → 1,000,000
+        # old: 2 orders / (4 × 11/22 = 2) = 100 %; base 2,200,000 × 11/22 = 1,100,000
         self.assertEqual(card_old.line_ids.actual, 2)
-        self.assertEqual(card_old.bonus_amount, 1_000_000)
-        # new: 1 / 2.2 = 45.45 % of 1,100,000 → 500,000
+        self.assertEqual(card_old.bonus_base, 1_100_000)
+        self.assertEqual(card_old.bonus_amount, 1_100_000)
+        # new: 1 / 2 = 50 % of 1,100,000 → 550,000
         self.assertEqual(card_new.line_ids.actual, 1)
-        self.assertEqual(card_new.bonus_amount, 500_000)
+        self.assertEqual(card_new.bonus_amount, 550_000)
 
     def test_one_clock_whatever_the_user(self):
         """Orders at 23:30 and 00:30 local (Ho Chi Minh City, UTC+7) around both ends of
