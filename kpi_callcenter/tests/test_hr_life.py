@@ -222,3 +222,27 @@ class TestHrLife(KpiCommon):
         activity = broken.activity_ids.filtered(lambda a: a.user_id == self.user_hr_manager)
         self.assertTrue(activity, "the plan's KPI Managers are told")
         self.assertIn("could not be generated", broken.message_ids[:1].body)
+
+    def test_probation_policies(self):
+        """Contract from Sep 1, trial period until Sep 15 (11 working days: 1–4, 7–11, 14–15)."""
+        contract = self._contract(self.agent1, SEP_FROM)
+        contract.trial_date_end = date(2026, 9, 15)
+        self._add_manual_values(self.calls, {self.agent1: 110}, day=date(2026, 9, 20))
+        skip = self._create_plan(
+            [(self.calls, 100, 220)], name="Skip", employees=self.agent1, bonus_base=BASE,
+            probation_policy="skip",
+        )
+        card = self._card(self._generate(skip, SEP_FROM, SEP_TO), self.agent1)
+        # not assessed before Sep 16: 11 of 22 days, target 110, base 1,100,000, 100 %
+        self.assertEqual((card.absent_days, card.effective_date_from), (11, date(2026, 9, 16)))
+        self.assertAlmostEqual(card.line_ids.target, 110.0)
+        self.assertEqual(card.bonus_amount, 1_100_000)
+        ramp = self._create_plan(
+            [(self.calls, 100, 220)], name="Ramp", employees=self.agent1, bonus_base=BASE,
+            probation_policy="ramp", probation_ramp_pct=50,
+        )
+        card = self._card(self._generate(ramp, SEP_FROM, SEP_TO), self.agent1)
+        # first month of tenure: 50 % of the target (110); 110 / 110 = 100 % of the whole base
+        self.assertEqual(card.prorate_factor, 0.5)
+        self.assertAlmostEqual(card.line_ids.target, 110.0)
+        self.assertEqual(card.bonus_amount, BASE)
