@@ -214,11 +214,7 @@ class KpiPlan(models.Model):
         transfers included) and refresh the provisional ones. A failing plan is logged on
         the plan (a note and an activity for its KPI Managers); the others go on."""
         for plan in self.search([("state", "=", "active")]):
-            company = plan.company_id
-            today = engine_period.business_date(
-                fields.Datetime.now(), company._kpi_tz(), company.kpi_business_day_start
-            )
-            date_from, date_to = engine_period.period_of(today, plan.period_type)
+            date_from, date_to = engine_period.period_of(plan.company_id._kpi_today(), plan.period_type)
             try:
                 with self.env.cr.savepoint():
                     plan.generate_scorecards(date_from, date_to)

@@ -116,6 +116,11 @@ class KpiScorecard(models.Model):
         help="No work, no bonus: a scorecard without enough available days is not assessed.",
     )
     not_assessed_reason = fields.Char(readonly=True)
+    contract_gap_note = fields.Char(
+        readonly=True,
+        help="Days between two contracts of the employee in the period: counted as employed "
+        "under the earlier contract until HR fixes the contracts.",
+    )
     bonus_amount = fields.Monetary(tracking=True, readonly=True)
     computed_on = fields.Datetime(readonly=True, copy=False)
     is_provisional = fields.Boolean(
@@ -280,6 +285,7 @@ class KpiScorecard(models.Model):
         days = self.env["kpi.employment"]._get_days(plan, employees, date_from, date_to)
         lines_by_key = self._sync_lines(plan)
         values_by_line = self._get_actuals(plan, employees, days, date_from, date_to)
+        gaps = self.env["hr.contract"]._kpi_get_gaps(employees, date_from, date_to)
         card_vals = {}
         for card in self:
             figures = days[card.employee_id.id]
@@ -292,6 +298,7 @@ class KpiScorecard(models.Model):
                 total += line_vals["score"]
             card_vals[card] = {
                 **card._prepare_days_vals(figures),
+                "contract_gap_note": card._prepare_contract_gap_note(gaps.get(card.employee_id)),
                 "score": total,
                 "state": "computed",
                 "computed_on": fields.Datetime.now(),
@@ -367,6 +374,15 @@ class KpiScorecard(models.Model):
             "is_assessed": figures["is_assessed"],
             "not_assessed_reason": reason,
         }
+
+    def _prepare_contract_gap_note(self, gaps):
+        """The warning shown before confirmation about days between two contracts."""
+        if not gaps:
+            return False
+        return self.env._(
+            "No contract from %(days)s: counted as employed; check the contracts before confirming.",
+            days=", ".join(f"{first} → {last}" for first, last in gaps),
+        )
 
     @api.model
     def _get_proration_days(self, employees, date_from, date_to):

@@ -146,3 +146,11 @@ class ResCompany(models.Model):
         return engine_period.period_bounds(
             date_from, date_to, company._kpi_tz(), company.kpi_business_day_start
         )
+
+    def _kpi_today(self):
+        """Today's business day of the company (its schedule's time zone and business-day
+        start), e.g. for the cron, which has no time zone of its own."""
+        company = self[:1] or self.env.company
+        return engine_period.business_date(
+            fields.Datetime.now(), company._kpi_tz(), company.kpi_business_day_start
+        )

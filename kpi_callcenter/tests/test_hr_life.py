@@ -246,3 +246,13 @@ class TestHrLife(KpiCommon):
         self.assertEqual(card.prorate_factor, 0.5)
         self.assertAlmostEqual(card.line_ids.target, 110.0)
         self.assertEqual(card.bonus_amount, BASE)
+
+    def test_gap_between_contracts_is_warned(self):
+        self._contract(self.agent1, date(2025, 1, 1), date(2026, 9, 10), state="close")
+        self._contract(self.agent1, date(2026, 9, 21))
+        card = self._card(self._generate(self.plan, SEP_FROM, SEP_TO), self.agent1)
+        # never silently zeroed: the whole month counts, 22 / 22, and the gap is shown
+        self.assertEqual((card.absent_days, card.prorate_factor), (0, 1.0))
+        self.assertIn("2026-09-11 → 2026-09-20", card.contract_gap_note)
+        other = self._card(self._generate(self.plan, SEP_FROM, SEP_TO), self.agent2)
+        self.assertFalse(other.contract_gap_note)
