@@ -33,6 +33,12 @@ class TestKpiPayrollLeaver(KpiCommon):
         cls.pieces = cls._create_definition("PIECES", name="Pieces", unit="pieces")
         cls.plan = cls._create_plan([(cls.pieces, 100, 100)], bonus_base=1_100_000, name="Tailors")
         cls.kpi_rule = cls.env.ref("kpi_callcenter_payroll.hr_salary_rule_kpi_bonus")
+        # the shipped rule's category under an allowance category of this company
+        cls.kpi_rule.category_id.parent_id = (
+            cls.env["hr.salary.rule.category"]
+            .with_company(cls.company)
+            .create({"name": "Allowance", "code": "ALW"})
+        )
         cls.structure = cls.env["hr.payroll.structure"].create(
             {
                 "name": "Leaver",
