@@ -111,6 +111,12 @@ class TestHrLife(KpiCommon):
         self.assertEqual(card.bonus_amount, 0)
         # leave does not cut the base (only the bonus: no work, no bonus)
         self.assertEqual(card.bonus_base, BASE)
+        # the statement (and the portal page, same summary) says why
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "kpi_callcenter.kpi_scorecard_report_statement", card.ids
+        )[0].decode()
+        self.assertIn("o_kpi_not_assessed", html)
+        self.assertIn("0.0 available days", html)
 
     def test_tet_month(self):
         self.env["resource.calendar.leaves"].create(
