@@ -64,6 +64,7 @@
     ],
     "demo": [
         "demo/kpi_demo.xml",
+        "demo/resource_calendar_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -145,3 +145,17 @@ class KpiPublicHolidayLoad(models.TransientModel):
                 for attendance in monday
             ]
         return vals_list
+
+    @api.model
+    def _load_for_demo(self, company_ids, years=(2026, 2027)):
+        """Demo data: the public holidays of each company's country (Vietnam by default)
+        on its working schedule, for ``years``."""
+        for company in self.env["res.company"].browse(company_ids):
+            for year in years:
+                self.create(
+                    {
+                        "calendar_id": company.resource_calendar_id.id,
+                        "country_id": (company.country_id or self.env.ref("base.vn")).id,
+                        "year": year,
+                    }
+                ).action_load()
