@@ -12,12 +12,13 @@
     "depends": [
         "hr",
         "hr_holidays",
+        "hr_contract",
         "sale",
         "helpdesk_mgmt",
         "portal",
         "mail",
     ],
-    "external_dependencies": {"python": ["xlsxwriter"]},
+    "external_dependencies": {"python": ["xlsxwriter", "holidays"]},
     "data": [
         "security/security.xml",
         "security/ir.model.access.csv",
@@ -43,6 +44,7 @@
         "views/hr_employee_call_views.xml",
         "views/menus.xml",
         "data/kpi_portal_cron.xml",
+        "data/kpi_plan_cron.xml",
         "wizards/kpi_scorecard_export_views.xml",
         "views/kpi_scorecard_portal_views.xml",
         "views/hr_employee_portal_views.xml",
@@ -57,9 +59,12 @@
         "views/kpi_governance_portal_templates.xml",
         "views/kpi_review_views.xml",
         "views/kpi_governance_dashboard_views.xml",
+        "views/kpi_employee_transfer_views.xml",
+        "wizards/kpi_public_holiday_load_views.xml",
     ],
     "demo": [
         "demo/kpi_demo.xml",
+        "demo/resource_calendar_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -4,4 +4,5 @@ from . import achievement, cdr, costing, payout, proration
 from . import chart
 from . import calibration
 from . import callgap
+from . import days, period
 from . import scorecard

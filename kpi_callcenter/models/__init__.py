@@ -29,3 +29,7 @@ from . import kpi_call_budget_warning
 from . import kpi_measure_call
 from . import hr_job
 from . import kpi_demo
+from . import resource_calendar
+from . import hr_contract
+from . import kpi_employee_transfer
+from . import kpi_employment

@@ -8,12 +8,13 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import psycopg2
-import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_amount
+
+from ..engine import period as engine_period
 
 CALL_BUDGET_THRESHOLDS = (80, 100)
 
@@ -230,15 +231,19 @@ class HrEmployee(models.Model):
         return self.kpi_call_budget or self.job_id.kpi_call_budget or 0.0
 
     def _kpi_call_month(self, when=None):
-        """First day of the month of ``when`` (naive UTC, default now) in the employee's time zone."""
+        """First day of the month of ``when`` (naive UTC, default now) on the one period
+        clock of the employee's company (its schedule's time zone and business-day start)."""
         self.ensure_one()
-        when = when or fields.Datetime.now()
-        local = pytz.utc.localize(when).astimezone(pytz.timezone(self.tz or "UTC"))
-        return local.date().replace(day=1)
+        company = self.company_id
+        day = engine_period.business_date(
+            when or fields.Datetime.now(), company._kpi_tz(), company.kpi_business_day_start
+        )
+        return day.replace(day=1)
 
     @api.model
     def _kpi_call_costs(self, employee_ids, month):
-        """``{employee_id: outbound call cost}`` of ``month``, in each employee's time zone.
+        """``{employee_id: outbound call cost}`` of ``month`` on the one period clock of
+        the call's company (its schedule's time zone and business-day start).
 
         One query for all employees; the UTC window around the month keeps it on the
         (employee_id, start) index.
@@ -247,20 +252,23 @@ class HrEmployee(models.Model):
             return {}
         first = datetime.combine(month, time.min)
         self.env["kpi.call"].flush_model(["employee_id", "direction", "start", "cost"])
-        self.env["hr.employee"].flush_model(["resource_id"])
-        self.env["resource.resource"].flush_model(["tz"])
+        self.env["res.company"].flush_model(["resource_calendar_id", "kpi_business_day_start"])
+        self.env["resource.calendar"].flush_model(["tz"])
         rows = self.env.execute_query(
             SQL(
                 """
                 SELECT c.employee_id, COALESCE(SUM(c.cost), 0)
                   FROM kpi_call c
-                  JOIN hr_employee e ON e.id = c.employee_id
-                  JOIN resource_resource r ON r.id = e.resource_id
+                  JOIN res_company co ON co.id = c.company_id
+             LEFT JOIN resource_calendar cal ON cal.id = co.resource_calendar_id
                  WHERE c.employee_id IN %(employees)s
                    AND c.direction = 'outbound'
                    AND c.start >= %(low)s AND c.start < %(high)s
-                   AND date_trunc('month', timezone(COALESCE(r.tz, 'UTC'), c.start AT TIME ZONE 'UTC'))::date
-                       = %(month)s
+                   AND date_trunc(
+                           'month',
+                           timezone(COALESCE(cal.tz, 'UTC'), c.start AT TIME ZONE 'UTC')
+                           - COALESCE(co.kpi_business_day_start, 0) * interval '1 hour'
+                       )::date = %(month)s
               GROUP BY c.employee_id
                 """,
                 employees=tuple(employee_ids),

@@ -8,6 +8,8 @@ class HrLeaveType(models.Model):
 
     kpi_prorate = fields.Boolean(
         string="Prorate KPI targets",
+        default=True,
         help="Validated time off of this type lowers the employee's count and sum KPI "
-        "targets in proportion (sick leave must not punish the agent).",
+        "targets in proportion (sick, maternity, paid annual and personal leave, "
+        "compensatory and training days). Untick it for unpaid or unauthorised absence.",
     )

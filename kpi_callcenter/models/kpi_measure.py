@@ -14,10 +14,6 @@ adding one provider model (``_name = 'kpi.measure.<source>'``) and one ``selecti
 on ``kpi.definition.source`` and ``measure``.
 """
 
-from datetime import datetime, time, timedelta
-
-import pytz
-
 from odoo import api, models
 
 
@@ -69,19 +65,14 @@ class KpiMeasure(models.AbstractModel):
     # Helpers shared by providers
     # ------------------------------------------------------------------
     @api.model
-    def _period_bounds(self, date_from, date_to, tz_name=None):
-        """Naive UTC datetimes ``[start, stop)`` covering the local days of the period.
+    def _period_bounds(self, date_from, date_to, company=None):
+        """Naive UTC datetimes ``[start, stop)`` covering the business days of the period.
 
-        The days are those of ``tz_name`` (default: the context/user timezone, else UTC),
-        so that a call at 23:30 in Ho Chi Minh City belongs to the right day.
+        The one period clock of the module (``res.company._kpi_period_bounds``): the time
+        zone of the company's working schedule and its business-day start, never the
+        time zone of the user who computes (nor UTC for the cron).
         """
-        tz = pytz.timezone(tz_name or self.env.context.get("tz") or self.env.user.tz or "UTC")
-        start = tz.localize(datetime.combine(date_from, time.min))
-        stop = tz.localize(datetime.combine(date_to + timedelta(days=1), time.min))
-        return (
-            start.astimezone(pytz.utc).replace(tzinfo=None),
-            stop.astimezone(pytz.utc).replace(tzinfo=None),
-        )
+        return (company or self.env.company)._kpi_period_bounds(date_from, date_to)
 
     @api.model
     def _employees_by_user(self, employees):
@@ -95,4 +86,4 @@ class KpiMeasure(models.AbstractModel):
         by_user = self._employees_by_user(employees)
         if not by_user:
             return None
-        return (by_user, *self._period_bounds(date_from, date_to))
+        return (by_user, *self._period_bounds(date_from, date_to, employees.company_id[:1]))

@@ -43,13 +43,13 @@ class KpiMeasureCall(models.AbstractModel):
         definitions that ask for it (``call_dedupe_minutes``)."""
         if not employees:
             return {definition.id: {} for definition in definitions}
-        start, stop = self._period_bounds(date_from, date_to)
         groups = defaultdict(lambda: definitions.browse())
         for definition in definitions:
             key = (definition.company_id, definition.call_min_duration or 0, definition.call_dedupe_minutes or 0)
             groups[key] |= definition
         result = {}
         for (company, min_duration, dedupe), group in groups.items():
+            start, stop = self._period_bounds(date_from, date_to, company)
             figures = self._get_call_figures(company, employees, start, stop, min_duration, dedupe)
             for definition in group:
                 result[definition.id] = {

@@ -39,7 +39,7 @@ class KpiMeasureDomain(models.AbstractModel):
             return {}
         date_field = model._fields[definition.domain_date_field]
         if date_field.type == "datetime":
-            start, stop = self._period_bounds(date_from, date_to)
+            start, stop = self._period_bounds(date_from, date_to, employees.company_id[:1])
             period = [(date_field.name, ">=", start), (date_field.name, "<", stop)]
         else:
             period = [(date_field.name, ">=", date_from), (date_field.name, "<=", date_to)]

@@ -20,6 +20,7 @@ A plan may have a trial end date: its scorecards of periods starting on or befor
 computed and shown, marked as trial, and pay nothing.
 """
 
+import logging
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
@@ -30,9 +31,12 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
 from ..engine import calibration as engine_calibration
+from ..engine import period as engine_period
 from ..engine import proration as engine_proration
 from ..engine import scorecard as engine_scorecard
 from .kpi_plan_health_issue import HEALTH_RULES
+
+_logger = logging.getLogger(__name__)
 
 
 class KpiReplay:
@@ -161,6 +165,36 @@ class KpiPlan(models.Model):
     )
     calibration_ids = fields.One2many("kpi.plan.calibration", "plan_id", string="Calibration")
     simulation_ids = fields.One2many("kpi.plan.simulation", "plan_id", string="Simulations")
+    # Real HR life: periods, public holidays, leave and probation
+    period_type = fields.Selection(
+        [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")],
+        required=True,
+        default="month",
+        tracking=True,
+        help="Length of the periods the daily cron creates scorecards for.",
+    )
+    holidays_reduce_targets = fields.Boolean(
+        string="Public holidays reduce targets",
+        default=True,
+        help="Untick for a 24/7 hotline: agents who work on public holidays keep the full target.",
+    )
+    leave_reduces_base = fields.Boolean(
+        string="Leave reduces the bonus base",
+        help="The bonus base follows the days in the plan (hires, leavers, transfers). Tick to "
+        "also cut it by prorating leave.",
+    )
+    probation_policy = fields.Selection(
+        [("assess", "Assessed as usual"), ("skip", "Not assessed"), ("ramp", "Targets ramped")],
+        string="Probation",
+        required=True,
+        default="assess",
+        help="Days before the end of the trial period of the employee's contract.",
+    )
+    probation_ramp_pct = fields.Float(
+        string="Ramp per month of tenure (%)",
+        default=50.0,
+        help="Ramped targets: this share of the target per started month of tenure, at most 100 %.",
+    )
 
     # ------------------------------------------------------------------
     # Computes
@@ -335,7 +369,8 @@ class KpiPlan(models.Model):
         for plan in self:
             if not plan.line_ids:
                 raise UserError(self.env._("Plan %(plan)s has no KPI.", plan=plan.display_name))
-            employees = plan._get_assigned_employees()
+            members = self.env["kpi.employment"]._get_members(plan, date_from, date_to)
+            employees = self.env["hr.employee"].browse([employee.id for employee in members])
             existing = Scorecard.search(
                 [("plan_id", "=", plan.id), ("date_from", "=", date_from), ("date_to", "=", date_to)]
             )
@@ -348,6 +383,45 @@ class KpiPlan(models.Model):
         # employees assigned after the activation get the announcement too
         self.filtered(lambda plan: plan.state == "active")._announce()
         return all_scorecards
+
+    @api.model
+    def _cron_generate_scorecards(self):
+        """Create the running period's scorecards of every active plan (new hires and
+        transfers included) and refresh the provisional ones. A failing plan is logged on
+        the plan (a note and an activity for its KPI Managers); the others go on."""
+        for plan in self.search([("state", "=", "active")]):
+            date_from, date_to = engine_period.period_of(plan.company_id._kpi_today(), plan.period_type)
+            try:
+                with self.env.cr.savepoint():
+                    plan.generate_scorecards(date_from, date_to)
+            except (UserError, ValidationError) as error:
+                plan._log_generation_failure(date_from, date_to, error)
+            except Exception as error:  # pylint: disable=broad-except
+                # an unexpected error in one plan must not stop the others: logged with
+                # its traceback for the administrator, shown on the plan for HR
+                _logger.exception("KPI plan %s: scorecard generation failed", plan.id)
+                plan._log_generation_failure(date_from, date_to, error)
+
+    def _log_generation_failure(self, date_from, date_to, error):
+        """A note on the plan and an activity for each of its company's KPI Managers."""
+        self.ensure_one()
+        summary = self.env._(
+            "Scorecards of %(start)s → %(end)s could not be generated: %(error)s",
+            start=date_from,
+            end=date_to,
+            error=str(error),
+        )
+        self.message_post(body=summary, subtype_xmlid="mail.mt_note")
+        managers = self.env.ref("kpi_callcenter.group_kpi_manager").users.filtered(
+            lambda user: self.company_id in user.company_ids
+        )
+        for manager in managers:
+            self.activity_schedule(
+                "mail.mail_activity_data_warning",
+                summary=self.env._("KPI scorecards not generated"),
+                note=summary,
+                user_id=manager.id,
+            )
 
     def _prepare_scorecard_vals(self, employee, date_from, date_to):
         self.ensure_one()

@@ -13,7 +13,7 @@ The pipeline, as explicit steps in this file:
 
 import logging
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytz
 from markupsafe import Markup, escape
@@ -25,7 +25,7 @@ from odoo.tools.misc import format_date
 
 from ..engine import callgap
 from ..engine import chart as engine_chart
-from ..engine import proration as engine_proration
+from ..engine import days as engine_days
 from ..engine import scorecard as engine_scorecard
 
 _logger = logging.getLogger(__name__)
@@ -56,7 +56,9 @@ LINE_FIGURES = (
     "achievement", "score", "payout", "bonus_amount", "is_gate",
 )
 SCORECARD_FIGURES = (
-    "working_days", "leave_days", "prorate_factor", "score", "bonus_amount", "state", "computed_on",
+    "working_days", "holiday_days", "leave_days", "absent_days", "available_days", "prorate_factor",
+    "effective_date_from", "effective_date_to", "is_assessed", "not_assessed_reason",
+    "contract_gap_note", "bonus_base", "score", "bonus_amount", "state", "computed_on",
 )
 
 
@@ -138,9 +140,60 @@ class KpiScorecard(models.Model):
         help="Working days available ÷ working days in the period. Targets of counts and "
         "sums are multiplied by it.",
     )
-    working_days = fields.Float(digits=(16, 2), readonly=True, copy=False, help="Working days in the period.")
+    working_days = fields.Float(
+        digits=(16, 2),
+        readonly=True,
+        copy=False,
+        help="Working days S of the employee's schedule in the period, public holidays not "
+        "removed (or the company's fixed standard days).",
+    )
+    holiday_days = fields.Float(
+        digits=(16, 2), readonly=True, copy=False, help="Public holidays on those working days."
+    )
     leave_days = fields.Float(
         digits=(16, 2), readonly=True, copy=False, help="Days of validated time off that prorate KPI targets."
+    )
+    absent_days = fields.Float(
+        digits=(16, 2),
+        readonly=True,
+        copy=False,
+        help="Working days outside the employee's employment or time in the plan.",
+    )
+    available_days = fields.Float(
+        digits=(16, 2),
+        readonly=True,
+        copy=False,
+        help="Working days - public holidays - prorating leave - absent days.",
+    )
+    effective_date_from = fields.Date(
+        readonly=True, copy=False, help="First day of the period the employee was employed and in the plan."
+    )
+    effective_date_to = fields.Date(
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Last day of the period the employee was employed and in the plan: payroll pays "
+        "the scorecard in the payslip whose period contains it.",
+    )
+    bonus_base = fields.Monetary(
+        readonly=True,
+        copy=False,
+        help="Bonus base earned by the days in the plan: base × (working days - absent "
+        "days) ÷ working days.",
+    )
+    is_assessed = fields.Boolean(
+        string="Assessed",
+        default=True,
+        readonly=True,
+        copy=False,
+        help="No work, no bonus: a scorecard without enough available days is not assessed.",
+    )
+    not_assessed_reason = fields.Char(readonly=True, copy=False)
+    contract_gap_note = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Days between two contracts of the employee in the period: counted as employed "
+        "under the earlier contract until HR fixes the contracts.",
     )
     bonus_amount = fields.Monetary(readonly=True, copy=False)
     computed_on = fields.Datetime(readonly=True, copy=False)
@@ -206,12 +259,13 @@ class KpiScorecard(models.Model):
             return self.date_from.strftime("%m/%Y")
         return f"{self.date_from} → {self.date_to}"
 
-    @api.depends("date_to", "state")
+    @api.depends("date_to", "effective_date_to", "state")
     def _compute_is_provisional(self):
         today = fields.Date.context_today(self)
         for card in self:
+            last_day = card.effective_date_to or card.date_to
             card.is_provisional = card.state in ("draft", "computed") and bool(
-                card.date_to and card.date_to >= today
+                last_day and last_day >= today
             )
 
     def _compute_access_url(self):
@@ -310,7 +364,7 @@ class KpiScorecard(models.Model):
             for fname, field in self._fields.items()
             if field.store and field.compute and not field.inverse
         }
-        return SCORECARD_WORKFLOW_FIELDS | computed
+        return SCORECARD_WORKFLOW_FIELDS | set(SCORECARD_FIGURES) | computed
 
     def _check_client_write(self, vals):
         """A client (any user, any context) writes no workflow field, and nothing but the
@@ -486,7 +540,8 @@ class KpiScorecard(models.Model):
         a draft's first move to computed: ``computed_on`` tells when the figures were
         refreshed.
         """
-        today = fields.Date.context_today(self)
+        # the cron has no time zone: today is the company's business day (the one clock)
+        today = self.env.company._kpi_today()
         cards = self.search(
             [
                 ("state", "in", ("draft", "computed")),
@@ -537,10 +592,10 @@ class KpiScorecard(models.Model):
         """
         plan._check_weights_sum()
         employees = self.employee_id
-        days = self._get_proration_days(employees, date_from, date_to)
+        days = self.env["kpi.employment"]._get_days(plan, employees, date_from, date_to)
         lines_by_key = self._sync_lines(plan)
-        measured = plan.line_ids.definition_id._measure(employees, date_from, date_to)
-        values_by_line = {plan_line: measured[plan_line.definition_id.id] for plan_line in plan.line_ids}
+        values_by_line = self._get_actuals(plan, employees, days, date_from, date_to)
+        gaps = self.env["hr.contract"]._kpi_get_gaps(employees, date_from, date_to)
         adjusted = self._get_adjusted_values()
         bases = self._get_bonus_bases()
         templates = {plan_line: plan_line._get_calculator_line() for plan_line in plan.line_ids}
@@ -549,8 +604,7 @@ class KpiScorecard(models.Model):
         card_rows, line_rows = [], []
         for card in self:
             employee_id = card.employee_id.id
-            working, leave = days.get(employee_id, (0.0, 0.0))
-            factor = engine_proration.prorate_factor(working, leave)
+            figures = days[employee_id]
             lines = [lines_by_key[(card.id, plan_line.id)] for plan_line in plan.line_ids]
             inputs = [
                 dict(
@@ -560,22 +614,107 @@ class KpiScorecard(models.Model):
                 )
                 for plan_line, line in zip(plan.line_ids, lines, strict=True)
             ]
+            # the bonus base follows the days in the plan; no work, no bonus
+            base = engine_days.base_share(
+                bases.get(employee_id) or plan.bonus_base,
+                figures["working_days"],
+                figures["absent_days"],
+                figures["leave_days"],
+                leave_cuts_base=plan.leave_reduces_base,
+            )
             result = engine_scorecard.compute(
-                inputs, factor, bases.get(employee_id) or plan.bonus_base, currency.round
+                inputs,
+                figures["target_factor"],
+                base if figures["is_assessed"] else 0.0,
+                currency.round,
             )
             line_rows.extend(
-                self._prepare_line_figures(line, line_input, figures)
-                for line, line_input, figures in zip(lines, inputs, result["lines"], strict=True)
+                self._prepare_line_figures(line, line_input, line_figures)
+                for line, line_input, line_figures in zip(lines, inputs, result["lines"], strict=True)
             )
             card_rows.append(
-                (card.id, working, leave, factor, result["score"], result["bonus"], "computed", now)
+                self._prepare_card_figures(
+                    card,
+                    {
+                        **card._prepare_days_vals(figures),
+                        "contract_gap_note": card._prepare_contract_gap_note(gaps.get(card.employee_id)),
+                        "bonus_base": currency.round(base),
+                        "score": result["score"],
+                        "bonus_amount": result["bonus"],
+                        "state": "computed",
+                        "computed_on": now,
+                    },
+                )
             )
         self._write_figures(card_rows, line_rows)
 
+    def _get_actuals(self, plan, employees, days, date_from, date_to):
+        """``{plan line: {employee_id: actual}}``: actuals count only the records of the
+        days the employee was employed and in the plan. Employees are grouped by those
+        effective dates: one measure per source and distinct window (the whole period
+        for most, one per hire or leave date)."""
+        windows = defaultdict(list)
+        for employee in employees:
+            figures = days[employee.id]
+            window = (
+                figures["effective_date_from"] or date_from,
+                figures["effective_date_to"] or date_to,
+            )
+            windows[window].append(employee.id)
+        values_by_line = {plan_line: {} for plan_line in plan.line_ids}
+        for (window_from, window_to), employee_ids in windows.items():
+            measured = plan.line_ids.definition_id._measure(
+                employees.browse(employee_ids), window_from, window_to
+            )
+            for plan_line in plan.line_ids:
+                values_by_line[plan_line].update(measured[plan_line.definition_id.id])
+        return values_by_line
+
+    def _prepare_days_vals(self, figures):
+        """The day figures of the scorecard ``self`` from ``kpi.employment._get_days``."""
+        self.ensure_one()
+        reason = False
+        if not figures["is_assessed"]:
+            if not figures["effective_date_from"]:
+                reason = self.env._("Not employed in this plan during the period.")
+            else:
+                reason = self.env._(
+                    "Not assessed: %(available)s available days, below the minimum of %(minimum)s.",
+                    available=round(figures["available_days"], 2),
+                    minimum=round(self.company_id.kpi_min_available_days, 2),
+                )
+        return {
+            "working_days": figures["working_days"],
+            "holiday_days": figures["holiday_days"],
+            "leave_days": figures["leave_days"],
+            "absent_days": figures["absent_days"],
+            "available_days": figures["available_days"],
+            "prorate_factor": figures["target_factor"],
+            "effective_date_from": figures["effective_date_from"],
+            "effective_date_to": figures["effective_date_to"],
+            "is_assessed": figures["is_assessed"],
+            "not_assessed_reason": reason,
+        }
+
+    def _prepare_contract_gap_note(self, gaps):
+        """The warning shown before confirmation about days between two contracts."""
+        if not gaps:
+            return False
+        return self.env._(
+            "No contract from %(days)s: counted as employed; check the contracts before confirming.",
+            days=", ".join(f"{first} → {last}" for first, last in gaps),
+        )
+
+    @api.model
+    def _prepare_card_figures(self, card, vals):
+        """A row of ``SCORECARD_FIGURES`` (with the scorecard's id first) for
+        ``_write_figures``; figures missing from ``vals`` keep their stored value."""
+        return (card.id, *(vals[fname] if fname in vals else card[fname] for fname in SCORECARD_FIGURES))
+
     def _refresh_figures(self):
         """Figures of ``self`` again from their stored lines (full-period targets,
-        actuals, proration factor) and the latest audited adjustments, without measuring:
-        called when an adjustment is made. The state does not change."""
+        actuals, proration factor, days) and the latest audited adjustments, without
+        measuring: called when an adjustment is made. The state does not change."""
         adjusted = self._get_adjusted_values()
         bases = self._get_bonus_bases()
         card_rows, line_rows = [], []
@@ -584,10 +723,11 @@ class KpiScorecard(models.Model):
             inputs = [
                 dict(line._get_calculator_line(), **adjusted.get(line.id, {})) for line in lines
             ]
+            base = card._get_bonus_base(bases.get(card.employee_id.id) or card.plan_id.bonus_base)
             result = engine_scorecard.compute(
                 inputs,
                 card.prorate_factor,
-                bases.get(card.employee_id.id) or card.plan_id.bonus_base,
+                base if card.is_assessed else 0.0,
                 card.currency_id.round,
             )
             line_rows.extend(
@@ -595,8 +735,14 @@ class KpiScorecard(models.Model):
                 for line, line_input, figures in zip(lines, inputs, result["lines"], strict=True)
             )
             card_rows.append(
-                (card.id, card.working_days, card.leave_days, card.prorate_factor,
-                 result["score"], result["bonus"], card.state, card.computed_on or None)
+                self._prepare_card_figures(
+                    card,
+                    {
+                        "bonus_base": card.currency_id.round(base),
+                        "score": result["score"],
+                        "bonus_amount": result["bonus"],
+                    },
+                )
             )
         self._write_figures(card_rows, line_rows)
 
@@ -696,38 +842,35 @@ class KpiScorecard(models.Model):
 
     @api.model
     def _get_proration_days(self, employees, date_from, date_to):
-        """``{employee_id: (working days, prorating leave days)}`` for the period.
-
-        Working days come from each employee's working schedule; leave days are the
-        working days covered by validated time off whose type prorates KPI targets
-        (sick leave by default). Public holidays are not working days in either count.
-        """
-        tz = pytz.timezone(
-            employees[:1].company_id.resource_calendar_id.tz or self.env.user.tz or "UTC"
-        )
-        start = tz.localize(datetime.combine(date_from, time.min))
-        stop = tz.localize(datetime.combine(date_to, time.max))
-        # The caller's access to the scorecards was checked: read schedules and time off
-        # of every employee, whatever the user's own time-off rights.
-        employees_sudo = employees.sudo()
-        public_holidays = [("time_type", "=", "leave"), ("resource_id", "=", False)]
-        full = employees_sudo._get_work_days_data_batch(start, stop, domain=public_holidays)
-        available = employees_sudo._get_work_days_data_batch(
-            start,
-            stop,
-            domain=[
-                ("time_type", "=", "leave"),
-                "|",
-                ("resource_id", "=", False),
-                ("holiday_id.holiday_status_id.kpi_prorate", "=", True),
-            ],
-        )
+        """``{employee_id: (working days, unavailable days)}`` for the period, employed
+        the whole period: working days of the schedule and the public holidays and
+        prorating leave on them (replays of past periods: calibration)."""
+        shares = self.env["resource.calendar"]._kpi_get_day_shares(employees, date_from, date_to)
+        whole = [(date_from, date_to)]
         result = {}
         for employee in employees:
-            working = full.get(employee.id, {}).get("days", 0.0)
-            left = available.get(employee.id, {}).get("days", 0.0)
-            result[employee.id] = (working, max(working - left, 0.0))
+            work, holidays, leaves = shares.get(employee.id, ({}, {}, {}))
+            figures = engine_days.days_figures(work, holidays, leaves, whole)
+            result[employee.id] = (
+                figures["working_days"],
+                figures["working_days"] - figures["available_days"],
+            )
         return result
+
+    def _get_bonus_base(self, base):
+        """The share of ``base`` the days in the plan earn: base × (S - absent days) ÷ S
+        (leave does not cut it unless the plan says so). A scorecard never computed
+        keeps the whole base."""
+        self.ensure_one()
+        if not self.computed_on:
+            return base
+        return engine_days.base_share(
+            base,
+            self.working_days,
+            self.absent_days,
+            self.leave_days,
+            leave_cuts_base=self.plan_id.leave_reduces_base,
+        )
 
     def _log_computation(self, old_states=None):
         """One chatter note per scorecard, created in one batch, authored by the user who
@@ -820,7 +963,7 @@ class KpiScorecard(models.Model):
         )
         if not cards:
             return []
-        yesterday = fields.Date.context_today(self) - timedelta(days=1)
+        yesterday = cards.company_id[:1]._kpi_today() - timedelta(days=1)
         # the caller checked write access on the scorecards; PBX sources are read as sudo
         # (officers need not manage them), only those of the scorecards' companies
         sources_sudo = self.env["kpi.call.source"].sudo()
@@ -839,7 +982,14 @@ class KpiScorecard(models.Model):
         if not all_days:
             return []
         sources = sources_sudo.union(*(sources_by_company[key[0]] for key in periods))
-        seen = self._get_call_days(sources, min(all_days), max(all_days))
+        seen = set()
+        for company in cards.company_id:
+            seen |= self._get_call_days(
+                sources.filtered(lambda source, company=company: source.company_id == company),
+                min(all_days),
+                max(all_days),
+                company,
+            )
         result = []
         for key, period_cards in periods.items():
             company, date_from, date_to = key
@@ -865,34 +1015,36 @@ class KpiScorecard(models.Model):
         calendar_sudo = company.resource_calendar_id.sudo()
         if not calendar_sudo:
             return [day for day in days if day.weekday() < 5]
-        tz = pytz.timezone(calendar_sudo.tz or "UTC")
-        start = tz.localize(datetime.combine(date_from, time.min))
-        stop = tz.localize(datetime.combine(date_to + timedelta(days=1), time.min))
+        tz = pytz.timezone(company._kpi_tz())
+        start, stop = (
+            pytz.utc.localize(bound).astimezone(tz)
+            for bound in company._kpi_period_bounds(date_from, date_to)
+        )
         intervals = calendar_sudo._work_intervals_batch(start, stop)[False]
         worked = {interval_start.astimezone(tz).date() for interval_start, _stop, _meta in intervals}
         return [day for day in days if day in worked]
 
-    def _get_call_days(self, sources, date_from, date_to):
-        """``{(source id, local day)}`` with at least one call, in one grouped query (the
-        day in each PBX's time zone)."""
+    def _get_call_days(self, sources, date_from, date_to, company):
+        """``{(source id, business day)}`` with at least one call, in one grouped query:
+        the day on the one clock of ``company`` (its schedule's time zone and business-day
+        start), whatever the PBX's own time zone."""
         self.env["kpi.call"].flush_model(["source_id", "start"])
-        sources.flush_recordset(["tz"])
-        # a day of slack on both sides covers every UTC offset
-        utc_from = datetime.combine(date_from - timedelta(days=1), time.min)
-        utc_to = datetime.combine(date_to + timedelta(days=2), time.min)
+        start, stop = company._kpi_period_bounds(date_from, date_to)
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT c.source_id, (c.start AT TIME ZONE 'UTC' AT TIME ZONE s.tz)::date
+                SELECT c.source_id,
+                       (timezone(%(tz)s, c.start AT TIME ZONE 'UTC') - %(shift)s * interval '1 hour')::date
                   FROM kpi_call c
-                  JOIN kpi_call_source s ON s.id = c.source_id
                  WHERE c.source_id = ANY(%(sources)s)
-                   AND c.start >= %(utc_from)s AND c.start < %(utc_to)s
+                   AND c.start >= %(start)s AND c.start < %(stop)s
               GROUP BY 1, 2
                 """,
+                tz=company._kpi_tz(),
+                shift=company.kpi_business_day_start,
                 sources=sources.ids,
-                utc_from=utc_from,
-                utc_to=utc_to,
+                start=start,
+                stop=stop,
             )
         )
         return {(source_id, day) for source_id, day in rows}

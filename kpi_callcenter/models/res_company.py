@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..engine import period as engine_period
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -56,6 +58,23 @@ class ResCompany(models.Model):
         "PBX sent calls on each working day of the period; missing days need a KPI "
         "Officer's acknowledgement, recorded on the scorecards.",
     )
+    # The period clock and the days of a scorecard
+    kpi_business_day_start = fields.Float(
+        string="Business day start",
+        default=0.0,
+        help="Local time (on the company's working schedule) a business day starts. With "
+        "06:00, a call at 00:30 belongs to the night shift that began the evening before.",
+    )
+    kpi_standard_days = fields.Float(
+        string="Fixed standard working days",
+        help="When set (e.g. 26 ngày công chuẩn), the working days S of every scorecard are "
+        "this number whatever the month; else they come from the employee's schedule.",
+    )
+    kpi_min_available_days = fields.Float(
+        string="Minimum available days",
+        default=1.0,
+        help="A scorecard with fewer available days is not assessed: no bonus.",
+    )
     # Manager dashboard
     kpi_underperformer_score = fields.Float(
         string="Underperformer below score", default=80.0
@@ -71,6 +90,9 @@ class ResCompany(models.Model):
         "kpi_unrealistic_share",
         "kpi_easy_share",
         "kpi_pay_drop_pct",
+        "kpi_business_day_start",
+        "kpi_standard_days",
+        "kpi_min_available_days",
     )
     def _check_kpi_governance_settings(self):
         for company in self:
@@ -84,7 +106,20 @@ class ResCompany(models.Model):
                             value=company[fname],
                         )
                     )
-            for fname in ("kpi_max_plan_lines", "kpi_calibration_periods", "kpi_pay_drop_pct"):
+            if not 0 <= company.kpi_business_day_start < 24:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: a business day starts between 00:00 and 23:59.",
+                        company=company.name,
+                    )
+                )
+            for fname in (
+                "kpi_max_plan_lines",
+                "kpi_calibration_periods",
+                "kpi_pay_drop_pct",
+                "kpi_standard_days",
+                "kpi_min_available_days",
+            ):
                 if company[fname] < 0:
                     raise ValidationError(
                         self.env._(
@@ -94,3 +129,28 @@ class ResCompany(models.Model):
                             value=company[fname],
                         )
                     )
+
+    # ------------------------------------------------------------------
+    # The period clock
+    # ------------------------------------------------------------------
+    def _kpi_tz(self):
+        """Time zone of every KPI period: the company's working schedule's (else UTC)."""
+        self.ensure_one()
+        return self.sudo().resource_calendar_id.tz or "UTC"
+
+    def _kpi_period_bounds(self, date_from, date_to):
+        """Naive UTC ``[start, stop)`` of the business days ``date_from``–``date_to`` of the
+        company: its schedule's time zone and its business-day start, never the user's
+        (the one clock of the module; see ``engine/period.py``)."""
+        company = self[:1] or self.env.company
+        return engine_period.period_bounds(
+            date_from, date_to, company._kpi_tz(), company.kpi_business_day_start
+        )
+
+    def _kpi_today(self):
+        """Today's business day of the company (its schedule's time zone and business-day
+        start), e.g. for the cron, which has no time zone of its own."""
+        company = self[:1] or self.env.company
+        return engine_period.business_date(
+            fields.Datetime.now(), company._kpi_tz(), company.kpi_business_day_start
+        )

@@ -21,3 +21,6 @@ class ResConfigSettings(models.TransientModel):
     kpi_underperformer_score = fields.Float(related="company_id.kpi_underperformer_score", readonly=False)
     kpi_top_performer_score = fields.Float(related="company_id.kpi_top_performer_score", readonly=False)
     kpi_call_gap_check = fields.Boolean(related="company_id.kpi_call_gap_check", readonly=False)
+    kpi_business_day_start = fields.Float(related="company_id.kpi_business_day_start", readonly=False)
+    kpi_standard_days = fields.Float(related="company_id.kpi_standard_days", readonly=False)
+    kpi_min_available_days = fields.Float(related="company_id.kpi_min_available_days", readonly=False)

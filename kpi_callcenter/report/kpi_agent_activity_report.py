@@ -54,13 +54,17 @@ class KpiAgentActivityReport(models.Model):
         return SQL(
             """
             WITH emp AS (
-                SELECT e.id, e.company_id, e.user_id, COALESCE(r.tz, 'UTC') AS tz
+                -- the one period clock: the company schedule's time zone and business-day start
+                SELECT e.id, e.company_id, e.user_id, COALESCE(cal.tz, 'UTC') AS tz,
+                       make_interval(mins => ROUND(COALESCE(co.kpi_business_day_start, 0) * 60)::int)
+                           AS day_shift
                   FROM hr_employee e
-                  JOIN resource_resource r ON r.id = e.resource_id
+                  JOIN res_company co ON co.id = e.company_id
+             LEFT JOIN resource_calendar cal ON cal.id = co.resource_calendar_id
             ),
             activity AS (
                 SELECT emp.id AS employee_id, so.company_id,
-                       date_trunc('month', timezone(emp.tz, so.date_order AT TIME ZONE 'UTC'))::date AS month,
+                       date_trunc('month', timezone(emp.tz, so.date_order AT TIME ZONE 'UTC') - emp.day_shift)::date AS month,
                        COUNT(*) AS order_count,
                        SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS revenue,
                        0 AS inbound_count, 0 AS outbound_count, 0 AS inbound_seconds, 0 AS outbound_seconds,
@@ -71,7 +75,7 @@ class KpiAgentActivityReport(models.Model):
               GROUP BY 1, 2, 3
              UNION ALL
                 SELECT c.employee_id, c.company_id,
-                       date_trunc('month', timezone(emp.tz, c.start AT TIME ZONE 'UTC'))::date,
+                       date_trunc('month', timezone(emp.tz, c.start AT TIME ZONE 'UTC') - emp.day_shift)::date,
                        0, 0,
                        COUNT(*) FILTER (WHERE c.direction = 'inbound'),
                        COUNT(*) FILTER (WHERE c.direction = 'outbound'),
@@ -84,7 +88,7 @@ class KpiAgentActivityReport(models.Model):
               GROUP BY 1, 2, 3
              UNION ALL
                 SELECT emp.id, t.company_id,
-                       date_trunc('month', timezone(emp.tz, t.closed_date AT TIME ZONE 'UTC'))::date,
+                       date_trunc('month', timezone(emp.tz, t.closed_date AT TIME ZONE 'UTC') - emp.day_shift)::date,
                        0, 0, 0, 0, 0, 0, 0, COUNT(*), 0
                   FROM helpdesk_ticket t
                   JOIN helpdesk_ticket_stage st ON st.id = t.stage_id
@@ -93,7 +97,7 @@ class KpiAgentActivityReport(models.Model):
               GROUP BY 1, 2, 3
              UNION ALL
                 SELECT emp.id, t.company_id,
-                       date_trunc('month', timezone(emp.tz, t.kpi_due_date AT TIME ZONE 'UTC'))::date,
+                       date_trunc('month', timezone(emp.tz, t.kpi_due_date AT TIME ZONE 'UTC') - emp.day_shift)::date,
                        0, 0, 0, 0, 0, 0, 0, 0, COUNT(*)
                   FROM helpdesk_ticket t
              LEFT JOIN helpdesk_ticket_stage st ON st.id = t.stage_id

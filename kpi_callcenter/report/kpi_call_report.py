@@ -55,8 +55,12 @@ class KpiCallReport(models.Model):
             WITH monthly AS (
                 SELECT c.employee_id,
                        c.company_id,
-                       date_trunc('month', timezone(COALESCE(r.tz, 'UTC'), c.start AT TIME ZONE 'UTC'))::date
-                           AS month,
+                       -- the one period clock: the company schedule's time zone and business-day start
+                       date_trunc(
+                           'month',
+                           timezone(COALESCE(cal.tz, 'UTC'), c.start AT TIME ZONE 'UTC')
+                           - make_interval(mins => ROUND(COALESCE(co.kpi_business_day_start, 0) * 60)::int)
+                       )::date AS month,
                        MIN(c.id) AS id,
                        COUNT(*) AS call_count,
                        COUNT(*) FILTER (WHERE c.direction = 'inbound') AS inbound_count,
@@ -67,8 +71,8 @@ class KpiCallReport(models.Model):
                        COALESCE(SUM(c.duration) FILTER (WHERE c.disposition = 'answered'), 0) AS talk_seconds,
                        COALESCE(SUM(c.cost), 0) AS cost
                   FROM kpi_call c
-                  JOIN hr_employee e ON e.id = c.employee_id
-                  JOIN resource_resource r ON r.id = e.resource_id
+                  JOIN res_company co ON co.id = c.company_id
+             LEFT JOIN resource_calendar cal ON cal.id = co.resource_calendar_id
               GROUP BY c.employee_id, c.company_id, 3
             )
             SELECT m.id,

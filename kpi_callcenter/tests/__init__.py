@@ -33,3 +33,5 @@ from . import test_call_import_input
 from . import test_export_injection
 from . import test_call_import_lock
 from . import test_rpc_attack
+from . import test_hr_days
+from . import test_hr_life

@@ -55,9 +55,9 @@ class TestCallBudget(KpiCallCommon):
 
     @freeze_time("2027-03-25 10:00:00")
     def test_consumption_of_the_month(self):
-        self._store(self.agent1, "c-1", "2027-03-01T00:30:00+07:00", 1)  # 28 Feb 17:30 UTC: February
+        self._store(self.agent1, "c-1", "2027-03-01T00:30:00+07:00", 1)  # 28 Feb 17:30 UTC: February (UTC schedule)
         self._store(self.agent1, "c-2", "2027-03-10T09:00:00+07:00", 3)  # 1,800
-        self._store(self.agent1, "c-3", "2027-03-31T23:30:00+00:00", 2)  # 1,200 (UTC agent: March)
+        self._store(self.agent1, "c-3", "2027-03-31T23:30:00+00:00", 2)  # 1,200 (UTC schedule: March)
         self._store(self.agent1, "c-4", "2027-03-12T09:00:00+07:00", 5, direction="inbound")  # free
         self._store(self.agent2, "c-5", "2027-03-12T09:00:00+07:00", 1)  # another agent
         self.assertEqual(self.agent1.kpi_call_cost_month, 3000.0)
@@ -68,8 +68,9 @@ class TestCallBudget(KpiCallCommon):
             status, {"month": date(2027, 3, 1), "budget": 10000.0, "consumed": 3000.0, "remaining": 7000.0,
                      "allowed": True}
         )
-        # in Ho Chi Minh City time, c-1 (1 March 00:30) is in March and c-3 (1 April 06:30) is not
-        self.agent1.tz = "Asia/Ho_Chi_Minh"
+        # on a company schedule in Ho Chi Minh City time (the one period clock, whatever the
+        # agent's own time zone), c-1 (1 March 00:30) is in March and c-3 (1 April 06:30) is not
+        self.calendar.tz = "Asia/Ho_Chi_Minh"
         self.assertEqual(self.agent1._kpi_call_budget_status()["consumed"], 2400.0)
 
     def test_warnings_sent_once_per_threshold_and_month(self):

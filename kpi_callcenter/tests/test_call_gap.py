@@ -33,6 +33,9 @@ class TestCallGap(KpiCallCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # the one period clock: days are those of the company's schedule (Ho Chi Minh City,
+        # like the PBXs), whatever each PBX's own time zone
+        cls.calendar.tz = "Asia/Ho_Chi_Minh"
         cls.env["resource.calendar.leaves"].create(
             {
                 "name": "Public holiday",

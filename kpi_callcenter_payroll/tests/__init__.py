@@ -2,3 +2,4 @@ from . import test_payroll
 from . import test_payroll_trial
 from . import test_payroll_sequences
 from . import test_rpc_attack_payroll
+from . import test_payroll_leaver
