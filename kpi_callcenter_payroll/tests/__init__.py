@@ -1,2 +1,3 @@
 from . import test_payroll
 from . import test_payroll_trial
+from . import test_payroll_demo
