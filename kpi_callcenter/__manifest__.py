@@ -62,6 +62,9 @@
         "demo/kpi_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "kpi_callcenter/static/src/views/**/*",
+        ],
         "web.assets_tests": [
             "kpi_callcenter/static/tests/tours/**/*",
         ],

@@ -38,13 +38,15 @@ kpi_odoo_venv() {
     if [ -f "$stamp" ] && "$KPI_ODOO_VENV/bin/python" -c 'import odoo.release' >/dev/null 2>&1; then
         return 0
     fi
-    kpi_say "Building the Odoo-only venv $KPI_ODOO_VENV (a few minutes, once)"
+    kpi_say "Building the Odoo-only venv $KPI_ODOO_VENV (a few minutes, once; log: $1)"
     rm -rf "$KPI_ODOO_VENV"
     "$KPI_PYTHON" -m venv "$KPI_ODOO_VENV"
     local pip=("$KPI_ODOO_VENV/bin/python" -m pip --disable-pip-version-check -q)
-    "${pip[@]}" install -U 'pip>=24' 'setuptools<81' wheel
-    "${pip[@]}" install -r "$reqs"
-    "${pip[@]}" install --no-deps --no-build-isolation --config-settings editable_mode=compat -e "$ODOO_SRC"
+    {
+        "${pip[@]}" install -U 'pip>=24' 'setuptools<81' wheel \
+            && "${pip[@]}" install -r "$reqs" \
+            && "${pip[@]}" install --no-deps --no-build-isolation --config-settings editable_mode=compat -e "$ODOO_SRC"
+    } >>"$1" 2>&1 || { tail -n 20 "$1" >&2; return 1; }
     echo "$want" >"$stamp"
 }
 
@@ -93,7 +95,10 @@ kpi_wheels_run() {
         "odoo-addon-kpi_callcenter==18.0.*"
 
     # 2. A fresh venv: Odoo only (the base venv's site-packages), then pip install the wheels.
-    kpi_odoo_venv
+    if ! kpi_odoo_venv "$log"; then
+        echo "$passed passed, $((failed + 1)) failed"
+        return 1
+    fi
     "$KPI_PYTHON" -m venv --without-pip "$venv"
     site="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
     base_site="$("$KPI_ODOO_VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"

@@ -413,6 +413,25 @@ class KpiScorecardLine(models.Model):
     is_gate = fields.Boolean(
         string="Gate", readonly=True, help="Below its threshold, this KPI zeroes the whole bonus."
     )
+    aggregation = fields.Selection(related="definition_id.aggregation")
+    achievement_band = fields.Selection(
+        [("0", "< 50 %"), ("50", "50–79 %"), ("80", "80–99 %"), ("100", "100–119 %"), ("120", "≥ 120 %")],
+        compute="_compute_achievement_band",
+        store=True,
+        help="Achievement range, for the achievement histogram per KPI.",
+    )
+
+    @api.depends("achievement")
+    def _compute_achievement_band(self):
+        for line in self:
+            achievement = line.achievement
+            line.achievement_band = (
+                "120" if achievement >= 120
+                else "100" if achievement >= 100
+                else "80" if achievement >= 80
+                else "50" if achievement >= 50
+                else "0"
+            )
 
     def write(self, vals):
         if not self.env.context.get("kpi_scorecard_unlock"):

@@ -25,3 +25,4 @@ from . import test_i18n
 from . import test_call_gap
 from . import test_agent_activity
 from . import test_call_gap_tour
+from . import test_count_display
