@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import formatLang
 
 
 class KpiPlan(models.Model):
@@ -148,14 +149,19 @@ class KpiPlan(models.Model):
         """The plan as employees see it: KPIs with weight, target, threshold and
         explanation, bonus base, payout scale, trial and first paid period."""
         self.ensure_one()
+
+        def number(value):
+            # whole numbers without decimals ("30 đơn", not "30.0 đơn"), in the user's format
+            return formatLang(self.env, value, digits=2 if value % 1 else 0)
+
         rows = Markup("").join(
             Markup("<tr><td>%s</td><td>%s %%</td><td>%s %s</td><td>%s %%</td><td>%s</td></tr>")
             % (
                 line.definition_id.name,
-                round(line.weight, 2),
-                round(line.target, 2),
+                number(line.weight),
+                number(line.target),
                 line.definition_id.unit or "",
-                round(line.threshold, 2),
+                number(line.threshold),
                 line.definition_id.explanation or "",
             )
             for line in self.line_ids

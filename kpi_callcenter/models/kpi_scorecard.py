@@ -415,7 +415,8 @@ class KpiScorecardLine(models.Model):
     )
     aggregation = fields.Selection(related="definition_id.aggregation")
     achievement_band = fields.Selection(
-        [("0", "< 50 %"), ("50", "50–79 %"), ("80", "80–99 %"), ("100", "100–119 %"), ("120", "≥ 120 %")],
+        # keys are the range's floor, zero-padded: grouped by this field, ranges sort in order
+        [("000", "< 50 %"), ("050", "50–79 %"), ("080", "80–99 %"), ("100", "100–119 %"), ("120", "≥ 120 %")],
         compute="_compute_achievement_band",
         store=True,
         help="Achievement range, for the achievement histogram per KPI.",
@@ -428,9 +429,9 @@ class KpiScorecardLine(models.Model):
             line.achievement_band = (
                 "120" if achievement >= 120
                 else "100" if achievement >= 100
-                else "80" if achievement >= 80
-                else "50" if achievement >= 50
-                else "0"
+                else "080" if achievement >= 80
+                else "050" if achievement >= 50
+                else "000"
             )
 
     def write(self, vals):

@@ -35,8 +35,8 @@ class TestCountDisplay(HttpCase, KpiCommon):
 
     def test_lines_are_counts_with_a_band(self):
         self.assertEqual((self.line1.aggregation, self.line1.actual, self.line2.actual), ("count", 3, 17))
-        self.assertEqual(self.line1.achievement_band, "0")  # 3 / 20 = 15 %
-        self.assertEqual(self.line2.achievement_band, "80")  # 17 / 20 = 85 %
+        self.assertEqual(self.line1.achievement_band, "000")  # 3 / 20 = 15 %
+        self.assertEqual(self.line2.achievement_band, "080")  # 17 / 20 = 85 %
 
     def test_statement_shows_whole_numbers(self):
         card = self.line2.scorecard_id
@@ -74,7 +74,7 @@ class TestCountDisplay(HttpCase, KpiCommon):
             lazy=False,
         )
         self.assertEqual(
-            sorted((group["achievement_band"], group["__count"]) for group in groups), [("0", 1), ("80", 1)]
+            sorted((group["achievement_band"], group["__count"]) for group in groups), [("000", 1), ("080", 1)]
         )
         histogram = self.env.ref("kpi_callcenter.kpi_scorecard_line_action_histogram")
         self.assertEqual(histogram.view_mode.split(",")[0], "graph")

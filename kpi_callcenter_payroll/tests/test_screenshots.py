@@ -16,7 +16,7 @@ from odoo.modules.module import get_module_path
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
 
-WIDTH, HEIGHT = 1280, 760
+WIDTH, HEIGHT = 1280, 900
 
 
 @tagged("post_install", "-at_install", "-standard", "kpi_screenshots")
