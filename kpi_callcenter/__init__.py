@@ -1,4 +1,5 @@
 from . import engine
 from . import models
+from . import report
 from . import controllers
 from . import wizards

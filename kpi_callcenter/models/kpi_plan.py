@@ -1,8 +1,75 @@
 # Copyright 2026 KPI Call Center
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+"""KPI plans (``kpi.plan``) and their KPI lines (``kpi.plan.line``).
+
+The plan's life, as explicit steps in this file:
+
+- activation (``action_activate``): health check (errors block, unacknowledged warnings
+  open the acknowledgement dialog) → active → announcement to each assigned employee;
+- back to draft (``action_set_draft``): a new version, to be checked and announced again;
+- scorecards (``generate_scorecards``): create the missing ones, compute, announce to
+  employees assigned since the activation;
+- history: calibration of the targets and the pay-impact simulation replay past periods
+  (:class:`KpiReplay`) through the plan.
+
+The health check guards against the seed's mistakes: too many metrics, weights not
+summing to 100, non-transparent KPIs (no explanation), KPIs the employee cannot
+influence, double standards between employees of the same job or department,
+unrealistic or too-easy targets (calibration) and a new plan that pays less (simulation).
+A plan may have a trial end date: its scorecards of periods starting on or before it are
+computed and shown, marked as trial, and pay nothing.
+"""
+
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup, escape
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, formatLang
+
+from ..engine import calibration as engine_calibration
+from ..engine import payout as engine_payout
+from ..engine import proration as engine_proration
+from .kpi_plan_health_issue import HEALTH_RULES
+
+
+class KpiReplay:
+    """Actuals and proration factors of ``employees`` for past periods, each read once.
+
+    ``period`` is a ``(date_from, date_to)`` pair. Reading is done as superuser by the
+    providers: callers check their access to the plan first.
+    """
+
+    def __init__(self, env, employees):
+        self.env = env
+        self.employees = employees
+        self._factors = {}
+        self._values = {}
+
+    def factors(self, period):
+        """``{employee id: proration factor}`` of the period."""
+        if period not in self._factors:
+            days = (
+                self.env["kpi.scorecard"]._get_proration_days(self.employees, *period)
+                if self.employees
+                else {}
+            )
+            self._factors[period] = {
+                employee_id: engine_proration.prorate_factor(working, leave)
+                for employee_id, (working, leave) in days.items()
+            }
+        return self._factors[period]
+
+    def values(self, definition, period):
+        """``{employee id: actual}`` of ``definition`` in the period."""
+        key = (definition.id, period)
+        if key not in self._values:
+            self._values[key] = (
+                definition._compute_values(self.employees, *period) if self.employees else {}
+            )
+        return self._values[key]
 
 
 class KpiPlan(models.Model):
@@ -55,6 +122,39 @@ class KpiPlan(models.Model):
     scorecard_count = fields.Integer(compute="_compute_scorecard_count")
     employee_count = fields.Integer(compute="_compute_employee_count", string="Assigned employees")
     note = fields.Html(translate=True)
+    trial_end_date = fields.Date(
+        tracking=True,
+        copy=False,
+        help="Until this date the plan is on trial: scorecards of periods starting on or "
+        "before it are computed and shown to employees, marked as trial, and pay nothing.",
+    )
+    first_paid_date = fields.Date(
+        string="First paid period",
+        compute="_compute_first_paid_date",
+        help="Start of the first monthly period that pays a bonus.",
+    )
+    announcement_ids = fields.One2many("kpi.plan.announcement", "plan_id", string="Announcements")
+    version = fields.Integer(
+        default=1,
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="Goes up each time the plan returns to draft to be changed. Acknowledgements "
+        "and announcements are per version.",
+    )
+    health_issue_ids = fields.One2many("kpi.plan.health.issue", "plan_id", string="Health issues")
+    health_state = fields.Selection(
+        [("unchecked", "Not checked"), ("ok", "Healthy"), ("warning", "Warnings"), ("error", "Errors")],
+        default="unchecked",
+        copy=False,
+        readonly=True,
+    )
+    health_checked_on = fields.Datetime(copy=False, readonly=True)
+    acknowledgement_ids = fields.One2many(
+        "kpi.plan.acknowledgement", "plan_id", string="Acknowledgements"
+    )
+    calibration_ids = fields.One2many("kpi.plan.calibration", "plan_id", string="Calibration")
+    simulation_ids = fields.One2many("kpi.plan.simulation", "plan_id", string="Simulations")
 
     # ------------------------------------------------------------------
     # Computes
@@ -75,6 +175,16 @@ class KpiPlan(models.Model):
     def _compute_employee_count(self):
         for plan in self:
             plan.employee_count = len(plan._get_assigned_employees())
+
+    @api.depends("trial_end_date")
+    @api.depends_context("tz")
+    def _compute_first_paid_date(self):
+        today = fields.Date.context_today(self)
+        for plan in self:
+            if plan.trial_end_date:
+                plan.first_paid_date = plan.trial_end_date.replace(day=1) + relativedelta(months=1)
+            else:
+                plan.first_paid_date = today.replace(day=1)
 
     # ------------------------------------------------------------------
     # Constraints
@@ -109,19 +219,77 @@ class KpiPlan(models.Model):
                     self.env._("Plan %(plan)s: the bonus base cannot be negative.", plan=plan.display_name)
                 )
 
+    @api.constrains("trial_end_date")
+    def _check_trial_end_date(self):
+        """A trial cannot reach back over scorecards already paid."""
+        plans = self.filtered("trial_end_date")
+        if not plans:
+            return
+        paid = self.env["kpi.scorecard"].search(
+            [("plan_id", "in", plans.ids), ("state", "=", "paid")], order="date_from"
+        )
+        for plan in plans:
+            paid_in_trial = paid.filtered(
+                lambda card, plan=plan: card.plan_id == plan and card.date_from <= plan.trial_end_date
+            )
+            if paid_in_trial:
+                raise ValidationError(
+                    self.env._(
+                        "Plan %(plan)s, field Trial end date: %(date)s would put paid scorecards "
+                        "in the trial period (%(names)s).",
+                        plan=plan.display_name,
+                        date=plan.trial_end_date,
+                        names=", ".join(paid_in_trial[:5].mapped("display_name")),
+                    )
+                )
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def action_activate(self):
-        for plan in self:
+        """Activate the draft plans: the health check (errors block; unacknowledged
+        warnings open the acknowledgement dialog instead), then the state, then the
+        announcement to the assigned employees."""
+        plans = self.filtered(lambda p: p.state == "draft")
+        action = plans._check_health()
+        if action:
+            return action
+        for plan in plans:
             plan._check_weights_sum()
-        self.write({"state": "active"})
+        plans.write({"state": "active"})
+        plans._announce()
+        return True
 
     def action_archive_plan(self):
         self.write({"state": "archived"})
 
     def action_set_draft(self):
+        """Back to draft to be changed: a new version (acknowledgements and announcements
+        are per version)."""
+        for plan in self.filtered(lambda p: p.state != "draft"):
+            plan.version += 1
         self.write({"state": "draft"})
+
+    def action_check_health(self):
+        for plan in self:
+            plan._refresh_health()
+        return True
+
+    def action_calibrate(self):
+        self.ensure_one()
+        self._run_calibration()
+        return True
+
+    def action_open_simulate(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Simulate the pay impact"),
+            "res_model": "kpi.plan.simulate",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_plan_id": self.id},
+        }
 
     def action_view_scorecards(self):
         self.ensure_one()
@@ -131,7 +299,7 @@ class KpiPlan(models.Model):
         return action
 
     # ------------------------------------------------------------------
-    # Business
+    # Business: assignment and scorecards
     # ------------------------------------------------------------------
     def _get_assigned_employees(self):
         """Active employees of the plan's company assigned by name, department or job."""
@@ -169,6 +337,8 @@ class KpiPlan(models.Model):
             )
             all_scorecards |= existing | created
         all_scorecards.filtered(lambda s: s.state in ("draft", "computed")).action_compute()
+        # employees assigned after the activation get the announcement too
+        self.filtered(lambda plan: plan.state == "active")._announce()
         return all_scorecards
 
     def _prepare_scorecard_vals(self, employee, date_from, date_to):
@@ -180,6 +350,682 @@ class KpiPlan(models.Model):
             "date_to": date_to,
             "company_id": self.company_id.id,
         }
+
+    # ------------------------------------------------------------------
+    # Business: activation (health check gate, acknowledgement, announcement)
+    # ------------------------------------------------------------------
+    def _check_health(self):
+        """Run the health check of each plan: errors raise; the first plan whose warnings
+        are not acknowledged for its version returns the acknowledgement dialog (a batch
+        of several plans raises instead). ``False``: every plan may be activated."""
+        for plan in self:
+            issues = plan._refresh_health()
+            errors = [issue for issue in issues if issue["severity"] == "error"]
+            if errors:
+                raise ValidationError(
+                    self.env._(
+                        "Plan %(plan)s cannot be activated:\n%(errors)s",
+                        plan=plan.display_name,
+                        errors="\n".join(f"- {issue['message']}" for issue in errors),
+                    )
+                )
+            warnings = [issue for issue in issues if issue["severity"] == "warning"]
+            if not plan._is_acknowledged([issue["key"] for issue in warnings]):
+                if len(self) > 1:
+                    raise UserError(
+                        self.env._(
+                            "Plan %(plan)s has warnings to acknowledge: activate it on its own.",
+                            plan=plan.display_name,
+                        )
+                    )
+                return plan._action_open_acknowledgement()
+        return False
+
+    def _is_acknowledged(self, keys):
+        """True when a KPI Manager acknowledged every warning ``keys`` for this version."""
+        self.ensure_one()
+        if not keys:
+            return True
+        acknowledged = set()
+        for ack in self.acknowledgement_ids.filtered(lambda a: a.version == self.version):
+            acknowledged.update((ack.issue_keys or "").split("\n"))
+        return set(keys) <= acknowledged
+
+    def _action_open_acknowledgement(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Acknowledge the warnings of %(plan)s", plan=self.display_name),
+            "res_model": "kpi.plan.activate",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_plan_id": self.id},
+        }
+
+    def _announce(self):
+        """Send the plan to each assigned employee not told about this version yet:
+        a message (mail) and an announcement record (portal). Returns the new records."""
+        Announcement = self.env["kpi.plan.announcement"]
+        created = Announcement
+        for plan in self:
+            employees = plan._get_assigned_employees()
+            done = Announcement.search(
+                [("plan_id", "=", plan.id), ("version", "=", plan.version)]
+            ).employee_id
+            # The caller may activate the plan (or generate its scorecards); the
+            # recipients' users and partners are HR data.
+            employees_sudo = (employees - done).sudo()
+            if not employees_sudo:
+                continue
+            subject = self.env._(
+                "Your KPI plan %(plan)s (version %(version)s)", plan=plan.name, version=plan.version
+            )
+            body = plan._prepare_announcement_body()
+            partners = self.env["res.partner"]
+            vals_list = []
+            for employee_sudo in employees_sudo:
+                partner = plan._get_announcement_partner(employee_sudo)
+                partners |= partner
+                vals_list.append(
+                    {
+                        "plan_id": plan.id,
+                        "version": plan.version,
+                        "employee_id": employee_sudo.id,
+                        "partner_id": partner.id,
+                        "subject": subject,
+                        "body": body,
+                    }
+                )
+            message = False
+            if partners:
+                message = plan.message_notify(
+                    partner_ids=partners.ids,
+                    subject=subject,
+                    body=body,
+                    subtype_xmlid="mail.mt_comment",
+                    email_layout_xmlid="mail.mail_notification_light",
+                )
+            for vals in vals_list:
+                vals["message_id"] = message.id if message else False
+            created |= Announcement.sudo().create(vals_list)
+        return created
+
+    @api.model
+    def _get_announcement_partner(self, employee_sudo):
+        """Who receives an employee's announcement: their user, else their KPI portal
+        user, else their work contact."""
+        return (
+            employee_sudo.user_id.partner_id
+            or employee_sudo.kpi_portal_user_id.partner_id
+            or employee_sudo.work_contact_id
+        )
+
+    def _prepare_announcement_body(self):
+        """The plan as employees see it: KPIs with weight, target, threshold and
+        explanation, bonus base, payout scale, trial and first paid period."""
+        self.ensure_one()
+
+        def number(value):
+            # whole numbers without decimals ("30 đơn", not "30.0 đơn"), in the user's format
+            return formatLang(self.env, value, digits=2 if value % 1 else 0)
+
+        rows = Markup("").join(
+            Markup("<tr><td>%s</td><td>%s %%</td><td>%s %s</td><td>%s %%</td><td>%s</td></tr>")
+            % (
+                line.definition_id.name,
+                number(line.weight),
+                number(line.target),
+                line.definition_id.unit or "",
+                number(line.threshold),
+                line.definition_id.explanation or "",
+            )
+            for line in self.line_ids
+        )
+        header = Markup("<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>") % (
+            self.env._("KPI"), self.env._("Weight"), self.env._("Target"),
+            self.env._("Bonus threshold"), self.env._("How it is computed"),
+        )
+        scale = self.payout_scale_id
+        if scale:
+            tiers = ", ".join(
+                f"{tier.achievement:g} % → {tier.payout:g} %" for tier in scale.tier_ids
+            )
+            scale_text = self.env._("Payout scale %(scale)s: %(tiers)s.", scale=scale.name, tiers=tiers)
+        else:
+            scale_text = self.env._("No payout scale: each KPI pays its achievement (capped).")
+        # Formatted outside the _() call: string literals among its arguments hide the
+        # message from Odoo's term export (setup/i18n).
+        bonus_base = f"{self.bonus_base:,.0f}"
+        parts = [
+            Markup("<p>%s</p>") % self.env._(
+                "Your KPI plan %(plan)s is now active. Here is how your results and your bonus "
+                "will be measured.",
+                plan=self.name,
+            ),
+            Markup('<table class="table table-sm o_kpi_announcement_kpis">%s%s</table>') % (header, rows),
+            Markup("<p>%s</p>") % self.env._(
+                "Bonus base per period at 100 %%: %(base)s %(currency)s.",
+                base=bonus_base,
+                currency=self.currency_id.name,
+            ),
+            Markup("<p>%s</p>") % scale_text,
+        ]
+        if self.trial_end_date:
+            parts.append(
+                Markup('<p class="o_kpi_announcement_trial">%s</p>') % self.env._(
+                    "Trial period until %(date)s: your scorecards are computed and shown, "
+                    "but pay no bonus.",
+                    date=self.trial_end_date,
+                )
+            )
+        parts.append(
+            Markup('<p class="o_kpi_announcement_first_paid">%s</p>') % self.env._(
+                "First paid period: the month starting %(date)s.", date=self.first_paid_date
+            )
+        )
+        return Markup("").join(escape(part) for part in parts)
+
+    # ------------------------------------------------------------------
+    # Business: health check
+    # ------------------------------------------------------------------
+    def _refresh_health(self):
+        """Run the health check, store its issues on the plan and return them."""
+        self.ensure_one()
+        self.check_access("write")
+        issues = self._get_health_issues()
+        self.health_issue_ids.unlink()
+        self.env["kpi.plan.health.issue"].create(
+            [
+                {
+                    "plan_id": self.id,
+                    "rule": issue["rule"],
+                    "severity": issue["severity"],
+                    "message": issue["message"],
+                    "key": issue["key"],
+                    "plan_line_id": issue.get("plan_line_id", False),
+                }
+                for issue in issues
+            ]
+        )
+        severities = {issue["severity"] for issue in issues}
+        self.write(
+            {
+                "health_state": "error" if "error" in severities
+                else "warning" if severities else "ok",
+                "health_checked_on": fields.Datetime.now(),
+            }
+        )
+        return issues
+
+    def _get_health_issues(self):
+        """Issues of the plan: dicts with ``rule``, ``severity`` (``error`` or
+        ``warning``), ``message``, ``key`` (stable, for acknowledgements) and an
+        optional ``plan_line_id``. Each rule is a ``_health_<rule>`` hook."""
+        self.ensure_one()
+        issues = []
+        for rule, _label in HEALTH_RULES:
+            issues.extend(getattr(self, f"_health_{rule}")())
+        return issues
+
+    def _health_issue(self, rule, severity, message, key_suffix="", plan_line=None):
+        return {
+            "rule": rule,
+            "severity": severity,
+            "message": message,
+            "key": f"{rule}:{key_suffix}",
+            "plan_line_id": plan_line.id if plan_line else False,
+        }
+
+    def _health_too_many(self):
+        limit = self.company_id.kpi_max_plan_lines
+        count = len(self.line_ids)
+        if limit and count > limit:
+            return [
+                self._health_issue(
+                    "too_many",
+                    "warning",
+                    self.env._(
+                        "Plan %(plan)s has %(count)s KPIs, more than %(limit)s: too many metrics "
+                        "dilute attention.",
+                        plan=self.display_name,
+                        count=count,
+                        limit=limit,
+                    ),
+                    count,
+                )
+            ]
+        return []
+
+    def _health_weights(self):
+        if not self.line_ids:
+            return [
+                self._health_issue(
+                    "weights", "error",
+                    self.env._("Plan %(plan)s has no KPI.", plan=self.display_name),
+                )
+            ]
+        if float_compare(self.total_weight, 100.0, precision_digits=2) != 0:
+            return [
+                self._health_issue(
+                    "weights",
+                    "error",
+                    self.env._(
+                        "Plan %(plan)s: the weights of its KPIs sum to %(total)s %%, not 100 %%.",
+                        plan=self.display_name,
+                        total=round(self.total_weight, 2),
+                    ),
+                )
+            ]
+        return []
+
+    def _health_explanation(self):
+        return [
+            self._health_issue(
+                "explanation",
+                "error",
+                self.env._(
+                    "Plan %(plan)s, KPI %(kpi)s: field Explanation is empty; employees must be "
+                    "told how it is computed.",
+                    plan=self.display_name,
+                    kpi=line.definition_id.display_name,
+                ),
+                line.definition_id.id,
+                line,
+            )
+            for line in self.line_ids
+            if not (line.definition_id.explanation or "").strip()
+        ]
+
+    def _health_controllable(self):
+        return [
+            self._health_issue(
+                "controllable",
+                "warning",
+                self.env._(
+                    "Plan %(plan)s, KPI %(kpi)s: marked as not controllable by the employee; "
+                    "paying for it demotivates.",
+                    plan=self.display_name,
+                    kpi=line.definition_id.display_name,
+                ),
+                line.definition_id.id,
+                line,
+            )
+            for line in self.line_ids
+            if not line.definition_id.controllable
+        ]
+
+    def _health_coverage(self):
+        """Double standards: peers of the plan's employees (same job; same department
+        for those without a job) left without any active plan, and active plans with
+        other KPIs for the same job."""
+        employees = self._get_assigned_employees()
+        if not employees:
+            return []
+        jobs = employees.job_id
+        departments = employees.filtered(lambda e: not e.job_id).department_id
+        if not jobs and not departments:
+            return []
+        peer_domain = [("company_id", "=", self.company_id.id), ("id", "not in", employees.ids)]
+        if jobs and departments:
+            peer_domain += [
+                "|", ("job_id", "in", jobs.ids),
+                "&", ("job_id", "=", False), ("department_id", "in", departments.ids),
+            ]
+        elif jobs:
+            peer_domain += [("job_id", "in", jobs.ids)]
+        else:
+            peer_domain += [("job_id", "=", False), ("department_id", "in", departments.ids)]
+        peers = self.env["hr.employee"].search(peer_domain)
+        other_plans = self.search(
+            [("state", "=", "active"), ("company_id", "=", self.company_id.id), ("id", "!=", self.id)]
+        )
+        plans_by_employee = defaultdict(lambda: self.browse())
+        for plan in other_plans:
+            for employee in plan._get_assigned_employees():
+                plans_by_employee[employee.id] |= plan
+        issues = []
+        uncovered = peers.filtered(lambda e: not plans_by_employee[e.id])
+        if uncovered:
+            issues.append(
+                self._health_issue(
+                    "coverage",
+                    "warning",
+                    self.env._(
+                        "Plan %(plan)s: %(count)s employees of the same job or department have "
+                        "no active plan: %(names)s.",
+                        plan=self.display_name,
+                        count=len(uncovered),
+                        names=", ".join(
+                            f"{e.name} ({e.job_id.name or e.department_id.name})" for e in uncovered
+                        ),
+                    ),
+                    "uncovered:" + ",".join(str(i) for i in sorted(uncovered.ids)),
+                )
+            )
+        my_definitions = set(self.line_ids.definition_id.ids)
+        for plan in other_plans:
+            plan_employees = employees.browse(
+                [eid for eid, plans in plans_by_employee.items() if plan in plans]
+            )
+            shared_jobs = plan_employees.job_id & jobs
+            if shared_jobs and set(plan.line_ids.definition_id.ids) != my_definitions:
+                issues.append(
+                    self._health_issue(
+                        "coverage",
+                        "warning",
+                        self.env._(
+                            "Plan %(plan)s: job %(jobs)s is also under plan %(other)s with "
+                            "other KPIs (double standards).",
+                            plan=self.display_name,
+                            jobs=", ".join(shared_jobs.mapped("name")),
+                            other=plan.display_name,
+                        ),
+                        f"plan:{plan.id}",
+                    )
+                )
+        return issues
+
+    def _health_calibration(self):
+        issues = []
+        for calibration in self._run_calibration():
+            line = calibration.plan_line_id
+            kpi = line.definition_id.display_name
+            if calibration.unrealistic:
+                issues.append(
+                    self._health_issue(
+                        "calibration",
+                        "warning",
+                        self.env._(
+                            "Plan %(plan)s, KPI %(kpi)s: target %(target)s looks unrealistic: "
+                            "only %(share)s %% of past results reach the threshold "
+                            "(suggested target: %(suggested)s).",
+                            plan=self.display_name,
+                            kpi=kpi,
+                            target=line.target,
+                            share=round(calibration.share_threshold, 1),
+                            suggested=round(calibration.suggested_target, 2),
+                        ),
+                        f"unrealistic:{line.id}:{line.target}",
+                        line,
+                    )
+                )
+            if calibration.too_easy:
+                issues.append(
+                    self._health_issue(
+                        "calibration",
+                        "warning",
+                        self.env._(
+                            "Plan %(plan)s, KPI %(kpi)s: target %(target)s looks too easy: "
+                            "%(share)s %% of past results pass %(limit)s %% "
+                            "(suggested target: %(suggested)s).",
+                            plan=self.display_name,
+                            kpi=kpi,
+                            target=line.target,
+                            share=round(calibration.share_easy, 1),
+                            limit=self.company_id.kpi_easy_achievement,
+                            suggested=round(calibration.suggested_target, 2),
+                        ),
+                        f"too_easy:{line.id}:{line.target}",
+                        line,
+                    )
+                )
+        return issues
+
+    def _health_pay_impact(self):
+        """Warn when, over the last calibration months, an employee would have earned
+        more than the company's percentage less under this plan than under their
+        current one."""
+        issues = []
+        company = self.company_id
+        periods = self._kpi_last_periods(company.kpi_calibration_periods)
+        employees = self._get_assigned_employees()
+        if not periods or not employees or not self._get_current_plans(employees):
+            return issues
+        totals = defaultdict(lambda: [0.0, 0.0])
+        for row in self._simulate_rows(periods):
+            totals[row["employee_id"]][0] += row["old_bonus"]
+            totals[row["employee_id"]][1] += row["new_bonus"]
+        losers = []
+        for employee in employees:
+            old, new = totals[employee.id]
+            drop = engine_calibration.pay_drop_pct(old, new)
+            if drop > company.kpi_pay_drop_pct:
+                losers.append((employee, old, new, drop))
+        if losers:
+            issues.append(
+                self._health_issue(
+                    "pay_impact",
+                    "warning",
+                    self.env._(
+                        "Plan %(plan)s would pay %(count)s employees more than %(limit)s %% less "
+                        "than their current plan over %(start)s - %(end)s: %(details)s.",
+                        plan=self.display_name,
+                        count=len(losers),
+                        limit=company.kpi_pay_drop_pct,
+                        start=periods[0][0],
+                        end=periods[-1][1],
+                        details="; ".join(
+                            f"{employee.name} {old:,.0f} → {new:,.0f} (-{drop:.1f} %)"
+                            for employee, old, new, drop in losers
+                        ),
+                    ),
+                    ",".join(f"{employee.id}:{round(new - old, 2)}" for employee, old, new, _d in losers),
+                )
+            )
+        return issues
+
+    def _health_summary_html(self, issues):
+        return Markup("<ul>%s</ul>") % Markup("").join(
+            Markup("<li>%s</li>") % escape(issue["message"]) for issue in issues
+        )
+
+    # ------------------------------------------------------------------
+    # Business: periods, calibration, simulation
+    # ------------------------------------------------------------------
+    @api.model
+    def _kpi_month_periods(self, date_from, date_to):
+        """The calendar months from the one of ``date_from`` to the one of ``date_to``."""
+        date_from = fields.Date.to_date(date_from)
+        date_to = fields.Date.to_date(date_to)
+        self.env["kpi.scorecard"]._check_period(date_from, date_to, self.env._("Periods"))
+        periods = []
+        start = date_from.replace(day=1)
+        while start <= date_to:
+            periods.append((start, start + relativedelta(months=1, days=-1)))
+            start += relativedelta(months=1)
+        return periods
+
+    @api.model
+    def _kpi_last_periods(self, count):
+        """The ``count`` complete months before today (oldest first)."""
+        if count <= 0:
+            return []
+        end = fields.Date.context_today(self).replace(day=1) - relativedelta(days=1)
+        return self._kpi_month_periods(end - relativedelta(months=count - 1), end)
+
+    def _run_calibration(self, periods=None, employees=None):
+        """Replace the plan's calibration rows by fresh ones computed over ``periods``
+        (default: the company's number of past months) for ``employees`` (default: the
+        plan's). Returns them."""
+        self.ensure_one()
+        self.check_access("write")
+        company = self.company_id
+        periods = periods or self._kpi_last_periods(company.kpi_calibration_periods)
+        employees = employees if employees is not None else self._get_assigned_employees()
+        replay = KpiReplay(self.env, employees)
+        vals_list = []
+        for plan_line in self.line_ids:
+            samples = self._calibration_samples(plan_line, periods, replay)
+            stats = engine_calibration.calibrate(
+                samples,
+                plan_line.target,
+                direction=plan_line.definition_id.direction,
+                aggregation=plan_line.definition_id._get_aggregation(),
+                threshold=plan_line.threshold,
+                pct=company.kpi_calibration_percentile,
+                unrealistic_share=company.kpi_unrealistic_share,
+                easy_achievement=company.kpi_easy_achievement,
+                easy_share=company.kpi_easy_share,
+                min_samples=company.kpi_calibration_min_samples,
+            )
+            vals_list.append(
+                self._prepare_calibration_vals(plan_line, periods, employees, stats)
+            )
+        Calibration = self.env["kpi.plan.calibration"]
+        self.calibration_ids.unlink()
+        return Calibration.create(vals_list)
+
+    def _calibration_samples(self, plan_line, periods, replay):
+        """``[(actual, factor)]``: one per employee and period, leaving out the periods
+        in which nobody has any value for the KPI (no history yet)."""
+        samples = []
+        for period in periods:
+            values = replay.values(plan_line.definition_id, period)
+            if not any(values.values()):
+                continue
+            factors = replay.factors(period)
+            samples.extend(
+                (values.get(employee.id, 0.0), factors.get(employee.id, 1.0))
+                for employee in replay.employees
+            )
+        return samples
+
+    def _prepare_calibration_vals(self, plan_line, periods, employees, stats):
+        return {
+            "plan_id": self.id,
+            "plan_line_id": plan_line.id,
+            "date_from": periods[0][0] if periods else False,
+            "date_to": periods[-1][1] if periods else False,
+            "employee_count": len(employees),
+            "sample_count": stats["count"],
+            "actual_q1": stats["actual_q1"] or 0.0,
+            "actual_median": stats["actual_median"] or 0.0,
+            "actual_q3": stats["actual_q3"] or 0.0,
+            "achievement_q1": stats["achievement_q1"] or 0.0,
+            "achievement_median": stats["achievement_median"] or 0.0,
+            "achievement_q3": stats["achievement_q3"] or 0.0,
+            "share_target": stats["share_target"],
+            "share_threshold": stats["share_threshold"],
+            "share_easy": stats["share_easy"],
+            "suggested_target": stats["suggested_target"] or 0.0,
+            "unrealistic": stats["unrealistic"],
+            "too_easy": stats["too_easy"],
+        }
+
+    def simulate(self, date_from, date_to):
+        """Replay the months from ``date_from`` to ``date_to`` through this plan and
+        compare with the employees' current plans.
+
+        :return: the ``kpi.plan.simulation`` holding one line per employee and month
+        """
+        self.ensure_one()
+        self.check_access("write")
+        periods = self._kpi_month_periods(date_from, date_to)
+        rows = self._simulate_rows(periods)
+        return self.env["kpi.plan.simulation"].create(
+            {
+                "plan_id": self.id,
+                "date_from": periods[0][0],
+                "date_to": periods[-1][1],
+                "line_ids": [Command.create(row) for row in rows],
+            }
+        )
+
+    def _get_current_plans(self, employees):
+        """``{employee id: active plans (other than this one) assigning them}``."""
+        self.ensure_one()
+        result = defaultdict(lambda: self.browse())
+        plans = self.search(
+            [("state", "=", "active"), ("company_id", "=", self.company_id.id), ("id", "!=", self.id)]
+        )
+        for plan in plans:
+            for employee in plan._get_assigned_employees() & employees:
+                result[employee.id] |= plan
+        return result
+
+    def _simulate_rows(self, periods):
+        """Values of the simulation lines: one per employee of the plan and period."""
+        self.ensure_one()
+        employees = self._get_assigned_employees()
+        replay = KpiReplay(self.env, employees)
+        current = self._get_current_plans(employees)
+        current_plans = self.browse().union(*current.values())
+        cards = self.env["kpi.scorecard"].search(
+            [
+                ("employee_id", "in", employees.ids),
+                ("plan_id", "in", current_plans.ids),
+                ("date_from", "in", [period[0] for period in periods]),
+            ]
+        )
+        paid = {
+            (card.employee_id.id, card.plan_id.id, card.date_from, card.date_to): card
+            for card in cards
+        }
+        rows = []
+        for period in periods:
+            new = self._replay_bonus(employees, period, replay)
+            old_by_plan = {}
+            for employee in employees:
+                old, sources = 0.0, set()
+                for plan in current[employee.id]:
+                    card = paid.get((employee.id, plan.id, *period))
+                    if card:
+                        old += card._simulation_paid_amount()
+                        sources.add("scorecard")
+                        continue
+                    if plan not in old_by_plan:
+                        plan_employees = employees.browse(
+                            [eid for eid, plans in current.items() if plan in plans]
+                        )
+                        old_by_plan[plan] = plan._replay_bonus(plan_employees, period, replay)
+                    old += old_by_plan[plan][employee.id]
+                    sources.add("replay")
+                rows.append(
+                    {
+                        "employee_id": employee.id,
+                        "date_from": period[0],
+                        "date_to": period[1],
+                        "current_plan_names": ", ".join(current[employee.id].mapped("name")),
+                        "old_source": "none" if not sources
+                        else "mixed" if len(sources) > 1 else sources.pop(),
+                        "old_bonus": old,
+                        "new_bonus": new[employee.id],
+                    }
+                )
+        return rows
+
+    def _replay_bonus(self, employees, period, replay):
+        """``{employee id: bonus}`` this plan would pay ``employees`` for ``period``,
+        computed as a scorecard would be (proration, achievement, scale, threshold,
+        gate, per-line currency rounding), without creating any scorecard."""
+        self.ensure_one()
+        factors = replay.factors(period)
+        values = {line: replay.values(line.definition_id, period) for line in self.line_ids}
+        # The caller checked its access to the plan; bonus bases are HR data.
+        bases = {employee.id: employee.kpi_bonus_base for employee in employees.sudo()}
+        Line = self.env["kpi.scorecard.line"]
+        currency = self.company_id.currency_id
+        result = {}
+        for employee in employees:
+            factor = factors.get(employee.id, 1.0)
+            inputs = []
+            for plan_line, line_values in values.items():
+                prepared = Line._prepare_values(plan_line, line_values.get(employee.id, 0.0), factor)
+                scale = plan_line.payout_scale_id or self.payout_scale_id
+                inputs.append(
+                    {
+                        "weight": plan_line.weight,
+                        "achievement": prepared["achievement"],
+                        "threshold": plan_line.threshold,
+                        "is_gate": plan_line.is_gate,
+                        "payout": scale._get_payout(prepared["achievement"]),
+                    }
+                )
+            _total, bonuses = engine_payout.scorecard_bonus(
+                inputs, bases.get(employee.id) or self.bonus_base
+            )
+            result[employee.id] = sum(currency.round(bonus) for bonus in bonuses)
+        return result
 
 
 class KpiPlanLine(models.Model):

@@ -77,38 +77,3 @@ class KpiReviewLine(models.Model):
                 self.env._("A team manager may only fill in the reason and the note of a review.")
             )
         return super().write(vals)
-
-
-class KpiScorecard(models.Model):
-    _inherit = "kpi.scorecard"
-
-    review_line_ids = fields.One2many("kpi.review.line", "scorecard_id", string="Reviews")
-
-    def _action_confirm(self):
-        res = super()._action_confirm()
-        self._create_review_lines()
-        return res
-
-    def _get_lines_to_review(self):
-        """Lines of ``self`` whose achievement is below their threshold."""
-        return self.line_ids.filtered(
-            lambda line: line.threshold and line.achievement < line.threshold - 1e-9
-        )
-
-    def _create_review_lines(self):
-        """One review line per KPI line below its threshold (never twice)."""
-        lines = self._get_lines_to_review()
-        Review = self.env["kpi.review.line"]
-        if not lines:
-            return Review
-        done = Review.search([("scorecard_line_id", "in", lines.ids)]).scorecard_line_id
-        return Review.create(
-            [
-                {
-                    "scorecard_line_id": line.id,
-                    "definition_id": line.definition_id.id,
-                    "manager_id": line.scorecard_id.employee_id.parent_id.id,
-                }
-                for line in lines - done
-            ]
-        )

@@ -1,5 +1,17 @@
 # Copyright 2026 KPI Call Center
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Monthly scorecards (``kpi.scorecard``) and their KPI lines (``kpi.scorecard.line``).
+
+The pipeline, as explicit steps in this file:
+
+- compute (``action_compute``, the hourly provisional cron): proration days → one
+  provider query per KPI → line figures → bonus (``engine/``) → adjustments re-applied;
+- confirm (``action_confirm``): call data check (a PBX without calls on a working day
+  stops it with a dialog) → lock → review lines for the KPIs below their threshold;
+- transparency: the portal page, the PDF statement, disputes and the KPI history.
+"""
+
+import logging
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
@@ -8,10 +20,16 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+from odoo.tools.misc import format_date
 
 from ..engine import achievement as engine_achievement
+from ..engine import callgap
+from ..engine import chart as engine_chart
 from ..engine import payout as engine_payout
 from ..engine import proration as engine_proration
+
+_logger = logging.getLogger(__name__)
 
 LOCKED_STATES = ("confirmed", "paid")
 # Scorecard fields that may change while it is locked (workflow, links, chatter).
@@ -21,6 +39,7 @@ SCORECARD_UNLOCKED_FIELDS = {
     "activity_ids",
     "message_follower_ids",
 }
+HISTORY_PERIODS = 6
 
 
 class KpiScorecard(models.Model):
@@ -83,6 +102,32 @@ class KpiScorecard(models.Model):
         compute="_compute_is_provisional",
         help="The period is still running: figures may change.",
     )
+    is_trial = fields.Boolean(
+        string="Trial",
+        compute="_compute_is_trial",
+        store=True,
+        index=True,
+        help="The plan was on trial in this period: the scorecard is shown but pays nothing.",
+    )
+    team_manager_id = fields.Many2one(
+        related="employee_id.parent_id", store=True, index=True, string="Team"
+    )
+    performance_band = fields.Selection(
+        [("under", "Underperformer"), ("on_track", "On track"), ("top", "Top performer")],
+        compute="_compute_performance_band",
+        store=True,
+        index=True,
+        help="From the score and the company's under- and top-performer scores.",
+    )
+    call_gap_note = fields.Text(
+        string="Missing call data",
+        readonly=True,
+        copy=False,
+        help="Set when the scorecard was confirmed although a PBX sent no call on some working "
+        "days of the period: who confirmed it, when, and which days. Shown to the employee.",
+    )
+    review_line_ids = fields.One2many("kpi.review.line", "scorecard_id", string="Reviews")
+    adjustment_ids = fields.One2many("kpi.scorecard.adjustment", "scorecard_id", string="Adjustments")
 
     _sql_constraints = [
         (
@@ -129,6 +174,23 @@ class KpiScorecard(models.Model):
             card.access_url = f"/my/kpi/{card.id}"
         return res
 
+    @api.depends("plan_id.trial_end_date", "date_from")
+    def _compute_is_trial(self):
+        for card in self:
+            trial_end = card.plan_id.trial_end_date
+            card.is_trial = bool(trial_end and card.date_from and card.date_from <= trial_end)
+
+    @api.depends("score", "company_id.kpi_underperformer_score", "company_id.kpi_top_performer_score")
+    def _compute_performance_band(self):
+        for card in self:
+            company = card.company_id
+            if card.score < company.kpi_underperformer_score:
+                card.performance_band = "under"
+            elif card.score >= company.kpi_top_performer_score:
+                card.performance_band = "top"
+            else:
+                card.performance_band = "on_track"
+
     # ------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------
@@ -173,6 +235,23 @@ class KpiScorecard(models.Model):
                 )
             )
 
+    def _portal_ensure_token(self):
+        # The token (portal chatter) may be set on a confirmed or paid scorecard: it is no
+        # figure, the lock does not apply to it.
+        return super(KpiScorecard, self.with_context(kpi_scorecard_unlock=True))._portal_ensure_token()
+
+    def _message_post_after_hook(self, message, msg_vals):
+        """An employee who writes on their scorecard follows it: HR's answer reaches them."""
+        result = super()._message_post_after_hook(message, msg_vals)
+        author = message.author_id
+        if author and message.message_type == "comment":
+            for card in self:
+                employee_sudo = card.sudo().employee_id
+                partners = (employee_sudo.user_id | employee_sudo.kpi_portal_user_id).partner_id
+                if author in partners and author not in card.sudo().message_partner_ids:
+                    card.sudo()._message_subscribe(partner_ids=author.ids)
+        return result
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -188,6 +267,8 @@ class KpiScorecard(models.Model):
         return True
 
     def action_confirm(self):
+        """Confirm computed scorecards: the call data check (missing PBX days stop it with
+        a dialog, unless acknowledged), then the lock, then the period review."""
         self.check_access("write")
         not_computed = self.filtered(lambda c: c.state != "computed")
         if not_computed:
@@ -197,20 +278,12 @@ class KpiScorecard(models.Model):
                     names=", ".join(not_computed.mapped("display_name")),
                 )
             )
-        gate = self._get_confirm_gate_action()
-        if gate:
-            return gate
-        self._action_confirm()
-        return True
-
-    def _get_confirm_gate_action(self):
-        """Hook run before confirming: an action (a dialog asking the user to acknowledge
-        something) stops the confirmation and is returned instead; ``False`` lets it go on."""
-        return False
-
-    def _action_confirm(self):
-        """Lock the scorecards (their checks passed)."""
+        action = self._check_call_data()
+        if action:
+            return action
         self.write({"state": "confirmed"})
+        self._create_review_lines()
+        return True
 
     def action_reset_to_draft(self):
         if not self.env.user.has_group("kpi_callcenter.group_kpi_manager"):
@@ -226,11 +299,60 @@ class KpiScorecard(models.Model):
         self.with_context(kpi_scorecard_unlock=True).write({"state": "draft"})
         return True
 
+    def action_print_statement(self):
+        return self.env.ref("kpi_callcenter.kpi_scorecard_report_statement").report_action(self)
+
+    def action_open_adjustment(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Adjust a KPI of %(scorecard)s", scorecard=self.display_name),
+            "res_model": "kpi.scorecard.adjustment",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_scorecard_id": self.id},
+        }
+
+    # ------------------------------------------------------------------
+    # Cron: provisional figures while the period runs
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_recompute_provisional(self):
+        """Recompute the draft and computed scorecards whose period runs today (or ended
+        yesterday, to catch the last day), one plan and period at a time, each in its own
+        savepoint: one broken KPI set-up does not stop the others.
+        """
+        today = fields.Date.context_today(self)
+        cards = self.search(
+            [
+                ("state", "in", ("draft", "computed")),
+                ("date_from", "<=", today),
+                ("date_to", ">=", today - timedelta(days=1)),
+            ]
+        )
+        batches = defaultdict(lambda: self.browse())
+        for card in cards:
+            batches[(card.plan_id.id, card.date_from, card.date_to)] |= card
+        done = 0
+        for batch in batches.values():
+            try:
+                with self.env.cr.savepoint():
+                    batch.action_compute()
+            except (UserError, ValidationError) as error:
+                _logger.warning(
+                    "KPI: provisional recompute of %s failed: %s", batch[:1].plan_id.display_name, error
+                )
+            done += 1
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(batches) - done)
+        return True
+
     # ------------------------------------------------------------------
     # Business: computation
     # ------------------------------------------------------------------
     def _compute_period(self, plan, date_from, date_to):
-        """Compute the scorecards ``self`` of one plan and period.
+        """Compute the scorecards ``self`` of one plan and period: proration days, one
+        provider query per KPI, the line figures, the bonus, the chatter note, then the
+        audited adjustments applied again.
 
         Query count does not depend on ``len(self)``: one provider query per KPI, one
         batched work-days computation per calendar, batched creates and writes.
@@ -265,6 +387,7 @@ class KpiScorecard(models.Model):
             card.with_context(tracking_disable=True).write(vals)
         self._compute_bonus()
         self._log_computation()
+        self._reapply_adjustments()
 
     def _sync_lines(self, plan):
         """Make the lines of ``self`` mirror the plan's lines; return {(card, plan line): line}."""
@@ -378,6 +501,348 @@ class KpiScorecard(models.Model):
                 rows,
             )
         self._message_log_batch(bodies=bodies)
+
+    def _reapply_adjustments(self):
+        """A recomputation keeps the adjusted targets and actuals (the latest per line
+        and field)."""
+        adjustments = self.env["kpi.scorecard.adjustment"].sudo().search(
+            [("scorecard_id", "in", self.ids)], order="id"
+        )
+        latest = {}
+        for adjustment in adjustments:
+            latest[(adjustment.scorecard_line_id.id, adjustment.field)] = adjustment
+        if latest:
+            self.env["kpi.scorecard.adjustment"].sudo().browse(
+                [adjustment.id for adjustment in latest.values()]
+            )._apply()
+
+    def _simulation_paid_amount(self):
+        """What this scorecard pays, as the pay-impact simulation counts it (a trial
+        scorecard pays nothing)."""
+        self.ensure_one()
+        return 0.0 if self.is_trial else self.bonus_amount
+
+    # ------------------------------------------------------------------
+    # Business: confirmation (call data check, period review)
+    # ------------------------------------------------------------------
+    def _check_call_data(self):
+        """The call data check run before confirming (companies with the check on, plans
+        with a call KPI): every active PBX sent calls on every working day of the period
+        (the company's schedule, public holidays excluded, days before today only).
+
+        Missing days return the dialog asking a KPI Officer to confirm anyway (the
+        context key ``kpi_ack_call_gaps``, set by that dialog, which is logged on each
+        scorecard); ``False`` lets the confirmation go on. Scorecards whose data is
+        complete lose an older acknowledgement note.
+        """
+        gaps = self._get_call_gaps()
+        if gaps and not self.env.context.get("kpi_ack_call_gaps"):
+            wizard = self.env["kpi.scorecard.confirm"].create({"scorecard_ids": [fields.Command.set(self.ids)]})
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Missing call data"),
+                "res_model": "kpi.scorecard.confirm",
+                "res_id": wizard.id,
+                "view_mode": "form",
+                "target": "new",
+            }
+        if gaps and not self.env.su and not self.env.user.has_group("kpi_callcenter.group_kpi_officer"):
+            raise AccessError(self.env._("Only a KPI Officer can confirm scorecards despite missing call data."))
+        # scorecards whose data is complete now (e.g. imported after a reset to draft) lose
+        # an older note; the others get the new acknowledgement
+        gap_cards = self.browse().union(*(group["cards"] for group in gaps))
+        (self - gap_cards).filtered("call_gap_note").write({"call_gap_note": False})
+        if gaps:
+            self._log_call_gap_acknowledgement(gaps)
+        return False
+
+    def _get_call_gaps(self):
+        """Working days without any call of an active PBX, for the scorecards of ``self``
+        whose plan has a call KPI (companies with the check on).
+
+        :return: ``[{"cards", "company", "date_from", "date_to", "working_days",
+            "gaps": [(source, day)]}]``, one entry per company and period that has gaps
+        """
+        cards = self.filtered(
+            lambda card: card.company_id.kpi_call_gap_check
+            and "call" in card.plan_id.line_ids.definition_id.mapped("source")
+        )
+        if not cards:
+            return []
+        yesterday = fields.Date.context_today(self) - timedelta(days=1)
+        # the caller checked write access on the scorecards; PBX sources are read as sudo
+        # (officers need not manage them), only those of the scorecards' companies
+        sources_sudo = self.env["kpi.call.source"].sudo()
+        sources_by_company = sources_sudo.search([("company_id", "in", cards.company_id.ids)]).grouped("company_id")
+        periods = defaultdict(lambda: self.browse())
+        for card in cards:
+            if card.company_id in sources_by_company and card.date_from <= min(card.date_to, yesterday):
+                periods[(card.company_id, card.date_from, card.date_to)] |= card
+        if not periods:
+            return []
+        working_days = {
+            key: self._get_call_gap_working_days(key[0], key[1], min(key[2], yesterday))
+            for key in periods
+        }
+        all_days = [day for days in working_days.values() for day in days]
+        if not all_days:
+            return []
+        sources = sources_sudo.union(*(sources_by_company[key[0]] for key in periods))
+        seen = self._get_call_days(sources, min(all_days), max(all_days))
+        result = []
+        for key, period_cards in periods.items():
+            company, date_from, date_to = key
+            company_sources = sources_by_company[company]
+            missing = callgap.missing_days(company_sources.ids, working_days[key], seen)
+            if missing:
+                result.append(
+                    {
+                        "cards": period_cards,
+                        "company": company,
+                        "date_from": date_from,
+                        "date_to": date_to,
+                        "working_days": working_days[key],
+                        "gaps": [(sources_sudo.browse(source_id), day) for source_id, day in missing],
+                    }
+                )
+        return result
+
+    def _get_call_gap_working_days(self, company, date_from, date_to):
+        """Days from ``date_from`` to ``date_to`` with working time in the company's
+        schedule, public holidays excluded (Monday to Friday without a schedule)."""
+        days = [date_from + timedelta(days=n) for n in range((date_to - date_from).days + 1)]
+        calendar_sudo = company.resource_calendar_id.sudo()
+        if not calendar_sudo:
+            return [day for day in days if day.weekday() < 5]
+        tz = pytz.timezone(calendar_sudo.tz or "UTC")
+        start = tz.localize(datetime.combine(date_from, time.min))
+        stop = tz.localize(datetime.combine(date_to + timedelta(days=1), time.min))
+        intervals = calendar_sudo._work_intervals_batch(start, stop)[False]
+        worked = {interval_start.astimezone(tz).date() for interval_start, _stop, _meta in intervals}
+        return [day for day in days if day in worked]
+
+    def _get_call_days(self, sources, date_from, date_to):
+        """``{(source id, local day)}`` with at least one call, in one grouped query (the
+        day in each PBX's time zone)."""
+        self.env["kpi.call"].flush_model(["source_id", "start"])
+        sources.flush_recordset(["tz"])
+        # a day of slack on both sides covers every UTC offset
+        utc_from = datetime.combine(date_from - timedelta(days=1), time.min)
+        utc_to = datetime.combine(date_to + timedelta(days=2), time.min)
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT c.source_id, (c.start AT TIME ZONE 'UTC' AT TIME ZONE s.tz)::date
+                  FROM kpi_call c
+                  JOIN kpi_call_source s ON s.id = c.source_id
+                 WHERE c.source_id = ANY(%(sources)s)
+                   AND c.start >= %(utc_from)s AND c.start < %(utc_to)s
+              GROUP BY 1, 2
+                """,
+                sources=sources.ids,
+                utc_from=utc_from,
+                utc_to=utc_to,
+            )
+        )
+        return {(source_id, day) for source_id, day in rows}
+
+    def _format_call_gaps(self, gap_groups):
+        """The gaps as HTML: one item per period and PBX, runs of days shortened."""
+        items = [Markup("<li>%s</li>") % item for item in self._describe_call_gaps(gap_groups)]
+        return Markup("<ul>%s</ul>") % Markup("").join(items)
+
+    def _describe_call_gaps(self, gap_groups):
+        """One sentence per period and PBX, runs of days shortened."""
+        items = []
+        for group in gap_groups:
+            days_by_source = defaultdict(list)
+            for source, day in group["gaps"]:
+                days_by_source[source].append(day)
+            for source, days in days_by_source.items():
+                runs = ", ".join(
+                    format_date(self.env, first)
+                    if first == last
+                    else f"{format_date(self.env, first)} – {format_date(self.env, last)}"
+                    for first, last in callgap.day_runs(days, group["working_days"])
+                )
+                items.append(
+                    self.env._(
+                        "%(company)s, period %(date_from)s – %(date_to)s, PBX %(pbx)s: no call on "
+                        "%(count)s working day(s): %(days)s",
+                        company=group["company"].name,
+                        date_from=format_date(self.env, group["date_from"]),
+                        date_to=format_date(self.env, group["date_to"]),
+                        pbx=source.name,
+                        count=len(days),
+                        days=runs,
+                    )
+                )
+        return items
+
+    def _log_call_gap_acknowledgement(self, gap_groups):
+        """One chatter note per scorecard: who confirmed it despite which gaps; the same,
+        as text, in ``call_gap_note`` (one write per company and period)."""
+        bodies = {}
+        for group in gap_groups:
+            heading = self.env._(
+                "%(user)s confirmed this scorecard despite missing call data:",
+                user=self.env.user.name,
+            )
+            body = Markup("<p>%s</p>%s") % (heading, self._format_call_gaps([group]))
+            note = "\n".join(
+                [
+                    self.env._(
+                        "%(user)s confirmed this scorecard on %(date)s despite missing call data:",
+                        user=self.env.user.name,
+                        date=format_date(self.env, fields.Date.context_today(self)),
+                    )
+                ]
+                + [f"- {item}" for item in self._describe_call_gaps([group])]
+            )
+            group["cards"].write({"call_gap_note": note})
+            for card in group["cards"]:
+                bodies[card.id] = body
+        self.browse(list(bodies))._message_log_batch(bodies=bodies)
+
+    def _get_lines_to_review(self):
+        """Lines of ``self`` whose achievement is below their threshold."""
+        return self.line_ids.filtered(
+            lambda line: line.threshold and line.achievement < line.threshold - 1e-9
+        )
+
+    def _create_review_lines(self):
+        """One review line per KPI line below its threshold (never twice)."""
+        lines = self._get_lines_to_review()
+        Review = self.env["kpi.review.line"]
+        if not lines:
+            return Review
+        done = Review.search([("scorecard_line_id", "in", lines.ids)]).scorecard_line_id
+        return Review.create(
+            [
+                {
+                    "scorecard_line_id": line.id,
+                    "definition_id": line.definition_id.id,
+                    "manager_id": line.scorecard_id.employee_id.parent_id.id,
+                }
+                for line in lines - done
+            ]
+        )
+
+    # ------------------------------------------------------------------
+    # Business: portal and statement
+    # ------------------------------------------------------------------
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("KPI statement - %(name)s", name=self.name or "")
+
+    def _kpi_statement_lang(self):
+        """Language of the statement: the employee's (user or portal user), else the company's."""
+        self.ensure_one()
+        employee_sudo = self.sudo().employee_id
+        user_sudo = employee_sudo.user_id or employee_sudo.kpi_portal_user_id
+        return user_sudo.lang or self.company_id.partner_id.lang or self.env.lang
+
+    def _kpi_gate_lines(self):
+        """Lines that are gates (a gate below its threshold cancels the whole bonus)."""
+        return self.line_ids.filtered("is_gate")
+
+    def _kpi_portal_history(self, periods=HISTORY_PERIODS):
+        """Progress of each KPI of this scorecard over the employee's last ``periods``
+        periods (this one included), ready to draw: ``{definition id: chart}``, where a
+        chart is :func:`engine.chart.bar_chart`'s dict whose bars also carry ``label``,
+        ``actual``, ``target`` and ``current``.
+
+        Two queries whatever the number of KPIs and periods: the period starts, then the
+        lines of those periods grouped by KPI and period. Call it on a record the caller
+        may read (the portal calls it with ``sudo`` after its access check).
+        """
+        self.ensure_one()
+        definitions = self.line_ids.definition_id
+        if not definitions:
+            return {}
+        Line = self.env["kpi.scorecard.line"]
+        starts = [
+            date_from
+            for (date_from,) in self._read_group(
+                [("employee_id", "=", self.employee_id.id), ("date_from", "<=", self.date_from)],
+                ["date_from:day"],
+                order="date_from:day desc",
+                limit=periods,
+            )
+        ]
+        starts.reverse()
+        groups = Line._read_group(
+            [
+                ("employee_id", "=", self.employee_id.id),
+                ("definition_id", "in", definitions.ids),
+                ("date_from", "in", starts),
+            ],
+            ["definition_id", "date_from:day"],
+            ["achievement:avg", "actual:sum", "target:sum"],
+        )
+        figures = defaultdict(dict)
+        for definition, date_from, achievement, actual, target in groups:
+            figures[definition.id][date_from] = (achievement, actual, target)
+        history = {}
+        for definition in definitions:
+            points = [figures[definition.id].get(start) for start in starts]
+            chart = engine_chart.bar_chart([point and point[0] for point in points], slots=periods)
+            for bar, start, point in zip(chart["bars"], starts[-periods:], points, strict=False):
+                label = self._kpi_period_short_label(start)
+                bar.update(
+                    label=label,
+                    actual=point and point[1],
+                    target=point and point[2],
+                    current=start == self.date_from,
+                    achievement_text=None if bar["missing"] else f"{bar['value']:.2f}",
+                    title=label if bar["missing"] else self.env._(
+                        "%(period)s: %(achievement)s %% (actual %(actual)s, target %(target)s)",
+                        period=label,
+                        achievement=round(bar["value"], 1),
+                        actual=round(point[1], 2),
+                        target=round(point[2], 2),
+                    ),
+                )
+            history[definition.id] = chart
+        return history
+
+    @api.model
+    def _kpi_period_short_label(self, date_from):
+        return date_from.strftime("%m/%y") if date_from.day == 1 else date_from.strftime("%d/%m")
+
+    def _kpi_portal_dispute(self, line, message, author):
+        """Post an employee's dispute of ``line`` in the chatter, as ``author`` (partner),
+        and give the employee's manager a to-do to answer it.
+
+        Called with ``sudo`` by the portal after its access check.
+        """
+        self.ensure_one()
+        if line.scorecard_id != self:
+            raise ValidationError(self.env._("This KPI line does not belong to this scorecard."))
+        body = Markup("<p><strong>%s</strong></p><p>%s</p>") % (
+            self.env._(
+                "Dispute of %(kpi)s (target %(target)s, actual %(actual)s, achievement %(achievement)s %%)",
+                kpi=line.definition_id.display_name,
+                target=round(line.target, 2),
+                actual=round(line.actual, 2),
+                achievement=round(line.achievement, 2),
+            ),
+            message,
+        )
+        posted = self.message_post(
+            body=body,
+            author_id=author.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        manager_user = self.employee_id.parent_id.user_id
+        if manager_user and not manager_user.share:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Answer the dispute of %(kpi)s", kpi=line.definition_id.display_name),
+                user_id=manager_user.id,
+            )
+        return posted
 
 
 class KpiScorecardLine(models.Model):

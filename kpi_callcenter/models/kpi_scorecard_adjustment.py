@@ -106,39 +106,3 @@ class KpiScorecardAdjustment(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-
-
-class KpiScorecard(models.Model):
-    _inherit = "kpi.scorecard"
-
-    adjustment_ids = fields.One2many("kpi.scorecard.adjustment", "scorecard_id", string="Adjustments")
-
-    def _compute_period(self, plan, date_from, date_to):
-        res = super()._compute_period(plan, date_from, date_to)
-        self._reapply_adjustments()
-        return res
-
-    def _reapply_adjustments(self):
-        """A recomputation keeps the adjusted targets and actuals (the latest per line
-        and field)."""
-        adjustments = self.env["kpi.scorecard.adjustment"].sudo().search(
-            [("scorecard_id", "in", self.ids)], order="id"
-        )
-        latest = {}
-        for adjustment in adjustments:
-            latest[(adjustment.scorecard_line_id.id, adjustment.field)] = adjustment
-        if latest:
-            self.env["kpi.scorecard.adjustment"].sudo().browse(
-                [adjustment.id for adjustment in latest.values()]
-            )._apply()
-
-    def action_open_adjustment(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Adjust a KPI of %(scorecard)s", scorecard=self.display_name),
-            "res_model": "kpi.scorecard.adjustment",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_scorecard_id": self.id},
-        }

@@ -1,0 +1,2 @@
+from . import kpi_call_report
+from . import kpi_agent_activity_report
