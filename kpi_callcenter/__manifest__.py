@@ -67,6 +67,9 @@
         "demo/resource_calendar_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "kpi_callcenter/static/src/views/**/*",
+        ],
         "web.assets_tests": [
             "kpi_callcenter/static/tests/tours/**/*",
         ],

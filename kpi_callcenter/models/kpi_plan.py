@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, formatLang
 
 from ..engine import calibration as engine_calibration
 from ..engine import period as engine_period
@@ -546,14 +546,19 @@ class KpiPlan(models.Model):
         """The plan as employees see it: KPIs with weight, target, threshold and
         explanation, bonus base, payout scale, trial and first paid period."""
         self.ensure_one()
+
+        def number(value):
+            # whole numbers without decimals ("30 đơn", not "30.0 đơn"), in the user's format
+            return formatLang(self.env, value, digits=2 if value % 1 else 0)
+
         rows = Markup("").join(
             Markup("<tr><td>%s</td><td>%s %%</td><td>%s %s</td><td>%s %%</td><td>%s</td></tr>")
             % (
                 line.definition_id.name,
-                round(line.weight, 2),
-                round(line.target, 2),
+                number(line.weight),
+                number(line.target),
                 line.definition_id.unit or "",
-                round(line.threshold, 2),
+                number(line.threshold),
                 line.definition_id.explanation or "",
             )
             for line in self.line_ids

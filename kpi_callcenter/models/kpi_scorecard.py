@@ -1281,6 +1281,26 @@ class KpiScorecardLine(models.Model):
     is_gate = fields.Boolean(
         string="Gate", readonly=True, help="Below its threshold, this KPI zeroes the whole bonus."
     )
+    aggregation = fields.Selection(related="definition_id.aggregation")
+    achievement_band = fields.Selection(
+        # keys are the range's floor, zero-padded: grouped by this field, ranges sort in order
+        [("000", "< 50 %"), ("050", "50–79 %"), ("080", "80–99 %"), ("100", "100–119 %"), ("120", "≥ 120 %")],
+        compute="_compute_achievement_band",
+        store=True,
+        help="Achievement range, for the achievement histogram per KPI.",
+    )
+
+    @api.depends("achievement")
+    def _compute_achievement_band(self):
+        for line in self:
+            achievement = line.achievement
+            line.achievement_band = (
+                "120" if achievement >= 120
+                else "100" if achievement >= 100
+                else "080" if achievement >= 80
+                else "050" if achievement >= 50
+                else "000"
+            )
 
     # ------------------------------------------------------------------
     # CRUD

@@ -35,3 +35,4 @@ from . import test_call_import_lock
 from . import test_rpc_attack
 from . import test_hr_days
 from . import test_hr_life
+from . import test_count_display

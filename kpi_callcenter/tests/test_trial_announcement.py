@@ -59,7 +59,7 @@ class TestTrialAnnouncement(HttpCase, KpiCommon):
         self.assertEqual(announcements.mapped("partner_id"), self.agent_users.partner_id)
         body = announcements[0].body
         for expected in (
-            "Outbound calls", "100.0 %", "100.0 calls", "Outbound calls you made in the month.",
+            "Outbound calls", "<td>100 %</td>", "<td>100 calls</td>", "Outbound calls you made in the month.",
             "1,000,000 VND", "Payout scale Telesales steps: 80 % → 50 %, 100 % → 100 %.",
             "Trial period until 2027-03-31", "First paid period: the month starting 2027-04-01.",
         ):

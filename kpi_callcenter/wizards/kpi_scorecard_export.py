@@ -113,10 +113,10 @@ class KpiScorecardExport(models.TransientModel):
             ("kpi", self.env._("KPI"), 28, "text", lambda line: line.definition_id.name),
             ("unit", self.env._("Unit"), 8, "text", lambda line: line.unit or ""),
             ("weight", self.env._("Weight (%)"), 10, "percent", lambda line: line.weight),
-            ("full_target", self.env._("Full target"), 12, "number", lambda line: line.target_full),
+            ("full_target", self.env._("Full target"), 12, "quantity", lambda line: line.target_full),
             ("proration_factor", self.env._("Proration factor"), 10, "factor", lambda line: line.scorecard_id.prorate_factor),
-            ("target", self.env._("Target"), 12, "number", lambda line: line.target),
-            ("actual", self.env._("Actual"), 12, "number", lambda line: line.actual),
+            ("target", self.env._("Target"), 12, "quantity", lambda line: line.target),
+            ("actual", self.env._("Actual"), 12, "quantity", lambda line: line.actual),
             ("achievement", self.env._("Achievement (%)"), 12, "percent", lambda line: line.achievement),
             ("score", self.env._("Score"), 10, "number", lambda line: line.score),
             ("payout", self.env._("Payout (%)"), 10, "percent", lambda line: line.payout),
@@ -152,7 +152,7 @@ class KpiScorecardExport(models.TransientModel):
                  "text_wrap": True, "align": "center"}
             ),
         }
-        number_formats = {"text": None, "number": "#,##0.00", "percent": "0.00", "factor": "0.0000", "money": money}
+        number_formats = {"text": None, "number": "#,##0.00", "integer": "#,##0", "percent": "0.00", "factor": "0.0000", "money": money}
         for key, num_format in number_formats.items():
             for style, extra in (("", {}), ("total_", {"bold": True, "bg_color": "#E8F1F5", "top": 1})):
                 values = {**base, **extra}
@@ -207,7 +207,12 @@ class KpiScorecardExport(models.TransientModel):
         for card in scorecards:
             for line in card.line_ids:
                 for col, (_key, _header, _width, kind, getter) in enumerate(columns):
-                    sheet.write(row, col, getter(line), formats[kind])
+                    value = getter(line)
+                    cell_format = kind
+                    if kind == "quantity":  # counts in whole numbers ("17", not "17.00")
+                        whole = line.aggregation == "count" and value == round(value)
+                        cell_format = "integer" if whole else "number"
+                    sheet.write(row, col, value, formats[cell_format])
                 row += 1
             # The scorecard's own totals: its bonus is not always the sum of its lines (gates).
             for col in range(len(columns)):
