@@ -709,7 +709,15 @@ class KpiScorecard(models.Model):
     def _prepare_card_figures(self, card, vals):
         """A row of ``SCORECARD_FIGURES`` (with the scorecard's id first) for
         ``_write_figures``; figures missing from ``vals`` keep their stored value."""
-        return (card.id, *(vals[fname] if fname in vals else card[fname] for fname in SCORECARD_FIGURES))
+        row = [vals[fname] if fname in vals else card[fname] for fname in SCORECARD_FIGURES]
+        # an empty Char/Date is False in the ORM, NULL in the table
+        return (
+            card.id,
+            *(
+                None if value is False and self._fields[fname].type != "boolean" else value
+                for fname, value in zip(SCORECARD_FIGURES, row, strict=True)
+            ),
+        )
 
     def _refresh_figures(self):
         """Figures of ``self`` again from their stored lines (full-period targets,
