@@ -152,6 +152,25 @@ class KpiCommon(TransactionCase):
         return order
 
     @classmethod
+    def _create_contract(cls, employee, date_start, date_end=False, department=None, state="open", **values):
+        """A contract of ``employee`` on the company schedule (``department``: the
+        employee's own by default)."""
+        return cls.env["hr.contract"].create(
+            {
+                "name": f"{employee.name} {date_start}",
+                "employee_id": employee.id,
+                "company_id": cls.company.id,
+                "date_start": date_start,
+                "date_end": date_end,
+                "wage": 10_000_000,
+                "state": state,
+                "department_id": (department or employee.department_id).id,
+                "resource_calendar_id": cls.calendar.id,
+                **values,
+            }
+        )
+
+    @classmethod
     def _generate(cls, plan, date_from=None, date_to=None):
         return plan.generate_scorecards(date_from or cls.date_from, date_to or cls.date_to)
 

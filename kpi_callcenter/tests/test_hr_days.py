@@ -37,20 +37,8 @@ class TestHrDays(KpiCommon):
 
     @classmethod
     def _contract(cls, employee, date_start, date_end=False, department=None, state="open", **values):
-        return cls.env["hr.contract"].create(
-            {
-                "name": f"{employee.name} {date_start}",
-                "employee_id": employee.id,
-                "company_id": cls.company.id,
-                "date_start": date_start,
-                "date_end": date_end,
-                "wage": 10_000_000,
-                "state": state,
-                "department_id": (department or cls.telesales).id,
-                "job_id": cls.agent_job.id,
-                "resource_calendar_id": cls.calendar.id,
-                **values,
-            }
+        return cls._create_contract(
+            employee, date_start, date_end, department or cls.telesales, state, job_id=cls.agent_job.id, **values
         )
 
     def _figures(self, employee, date_from=SEP_FROM, date_to=SEP_TO, **options):

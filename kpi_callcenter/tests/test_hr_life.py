@@ -36,19 +36,7 @@ class TestHrLife(KpiCommon):
 
     @classmethod
     def _contract(cls, employee, date_start, date_end=False, department=None, state="open"):
-        return cls.env["hr.contract"].create(
-            {
-                "name": f"{employee.name} {date_start}",
-                "employee_id": employee.id,
-                "company_id": cls.company.id,
-                "date_start": date_start,
-                "date_end": date_end,
-                "wage": 10_000_000,
-                "state": state,
-                "department_id": (department or cls.telesales).id,
-                "resource_calendar_id": cls.calendar.id,
-            }
-        )
+        return cls._create_contract(employee, date_start, date_end, department or cls.telesales, state)
 
     def _card(self, cards, employee, plan=None):
         return cards.filtered(lambda c: c.employee_id == employee and (not plan or c.plan_id == plan))
