@@ -73,6 +73,7 @@ class TestAccessMatrix(KpiCommon):
             {"name": "Matrix CSV", "code": "matrix_csv", "company_id": cls.company.id, "col_start": "start"}
         )
         cls.call_import = cls.env["kpi.call.import"].create({"source_id": cls.source.id})
+        cls.department = cls.env["hr.department"].create({"name": "Matrix department", "company_id": cls.company.id})
         cls.simulation = cls.env["kpi.plan.simulation"].create(
             {"plan_id": cls.plan.id, "date_from": cls.date_from, "date_to": cls.date_to}
         )
@@ -121,7 +122,7 @@ class TestAccessMatrix(KpiCommon):
             ),
             "kpi.helpdesk.resolution.time": (lambda e: {"hours": 8, **company}, {"hours": 4}),
             "kpi.employee.transfer": (
-                lambda e: {"employee_id": e.id, "date": date(2027, 3, 16), "note": "Matrix transfer"},
+                lambda e: {"employee_id": e.id, "date": date(2027, 3, 16), "department_id": self.department.id},
                 {"note": "Renamed"},
             ),
             "kpi.scorecard": (
