@@ -305,7 +305,7 @@ if "gamification.goal" in env:
     single._announce()
     single_cards, ours_first, _q = timed("ours_first", lambda: single.generate_scorecards(DATE_FROM, DATE_TO))
     _result, ours_refresh, _q = timed("ours_refresh", single_cards._recompute)
-    # (a goal's end date compares with the order's datetime: its last day is left out)
+    # orders counted: per-user goals / batch goals / our scorecards (they must agree)
     print(f"BENCH gamification per_user={per_user_seconds:.2f} batch={batch_seconds:.2f} "
           f"ours_first={ours_first:.2f} ours_refresh={ours_refresh:.2f} "
           f"orders_counted={sum(per_user_goals.mapped('current')):.0f}/"
