@@ -292,16 +292,7 @@ class KpiDefinition(models.Model):
             [("definition_id", "in", self.filtered("manual_restrict_range").ids)]
         )._check_value_range()
 
-    @api.constrains(
-        "source",
-        "domain_model_id",
-        "domain_filter",
-        "domain_date_field",
-        "domain_employee_field",
-        "domain_aggregate",
-        "domain_value_field",
-        "domain_user_id",
-    )
+    @api.constrains(*DOMAIN_SETUP_FIELDS, "domain_user_id")
     def _check_domain(self):
         for definition in self.filtered(lambda d: d.source == "domain"):
             definition._check_domain_model_allowed()
