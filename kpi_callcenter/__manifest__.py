@@ -24,6 +24,7 @@
         "data/hr_leave_type_data.xml",
         "data/kpi_call_data.xml",
         "wizards/kpi_scorecard_generate_views.xml",
+        "wizards/kpi_scorecard_what_if_views.xml",
         "views/kpi_objective_views.xml",
         "views/kpi_definition_views.xml",
         "views/kpi_payout_scale_views.xml",

@@ -4,3 +4,4 @@ from . import achievement, cdr, costing, payout, proration
 from . import chart
 from . import calibration
 from . import callgap
+from . import band

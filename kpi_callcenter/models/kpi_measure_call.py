@@ -39,24 +39,9 @@ class KpiMeasureCall(models.AbstractModel):
         if not employees:
             return {}
         start, stop = self._period_bounds(date_from, date_to)
-        self.env["kpi.call"].flush_model(
-            ["company_id", "employee_id", "start", "direction", "disposition", "duration", "cost", "phone"]
-        )
         rows = self.env.execute_query(
             SQL(
                 """
-                WITH kept AS (
-                    SELECT c.employee_id, c.direction, c.disposition, c.duration, c.cost, c.phone,
-                           c.start,
-                           lag(c.start) OVER (
-                               PARTITION BY c.employee_id, c.phone, c.direction ORDER BY c.start, c.id
-                           ) AS prev_start
-                      FROM kpi_call c
-                     WHERE c.company_id = %(company)s
-                       AND c.employee_id IN %(employees)s
-                       AND c.start >= %(start)s AND c.start < %(stop)s
-                       AND COALESCE(c.duration, 0) >= %(min_duration)s
-                )
                 SELECT c.employee_id,
                        COUNT(*),
                        COUNT(*) FILTER (WHERE c.direction = 'inbound'),
@@ -66,19 +51,10 @@ class KpiMeasureCall(models.AbstractModel):
                        COALESCE(SUM(c.duration) FILTER (WHERE c.direction = 'outbound'), 0),
                        COALESCE(SUM(c.duration) FILTER (WHERE c.disposition = 'answered'), 0),
                        COALESCE(SUM(c.cost), 0)
-                  FROM kept c
-                 WHERE %(dedupe)s = 0
-                    OR c.phone IS NULL
-                    OR c.prev_start IS NULL
-                    OR c.prev_start <= c.start - make_interval(mins => %(dedupe)s)
+                  FROM (%(kept)s) c
               GROUP BY c.employee_id
                 """,
-                company=definition.company_id.id,
-                employees=tuple(employees.ids),
-                start=start,
-                stop=stop,
-                min_duration=definition.call_min_duration or 0,
-                dedupe=definition.call_dedupe_minutes or 0,
+                kept=self._kept_calls_query(definition, employees, start, stop),
             )
         )
         result = {}
@@ -96,6 +72,66 @@ class KpiMeasureCall(models.AbstractModel):
                 },
             )
         return result
+
+    @api.model
+    def _kept_calls_query(self, definition, employees, start, stop):
+        """The calls of ``employees`` the KPI counts (``[start, stop)``, the minimum
+        duration, repeated calls once): one SQL row per call with its id, employee,
+        direction, disposition, duration and cost. Shared by the figures and the
+        drill-down."""
+        self.env["kpi.call"].flush_model(
+            ["company_id", "employee_id", "start", "direction", "disposition", "duration", "cost", "phone"]
+        )
+        return SQL(
+            """
+            WITH kept AS (
+                SELECT c.id, c.employee_id, c.direction, c.disposition, c.duration, c.cost, c.phone,
+                       c.start,
+                       lag(c.start) OVER (
+                           PARTITION BY c.employee_id, c.phone, c.direction ORDER BY c.start, c.id
+                       ) AS prev_start
+                  FROM kpi_call c
+                 WHERE c.company_id = %(company)s
+                   AND c.employee_id IN %(employees)s
+                   AND c.start >= %(start)s AND c.start < %(stop)s
+                   AND COALESCE(c.duration, 0) >= %(min_duration)s
+            )
+            SELECT c.id, c.employee_id, c.direction, c.disposition, c.duration, c.cost
+              FROM kept c
+             WHERE %(dedupe)s = 0
+                OR c.phone IS NULL
+                OR c.prev_start IS NULL
+                OR c.prev_start <= c.start - make_interval(mins => %(dedupe)s)
+            """,
+            company=definition.company_id.id,
+            employees=tuple(employees.ids),
+            start=start,
+            stop=stop,
+            min_duration=definition.call_min_duration or 0,
+            dedupe=definition.call_dedupe_minutes or 0,
+        )
+
+    @api.model
+    def _get_records_domain(self, definition, employee, date_from, date_to):
+        """The calls behind the actual: the kept calls of the measure's direction (both
+        directions for the answered rate and the cost, the answered ones for the handle
+        time)."""
+        start, stop = self._period_bounds(date_from, date_to)
+        condition = {
+            "inbound_count": SQL("c.direction = 'inbound'"),
+            "inbound_duration": SQL("c.direction = 'inbound'"),
+            "outbound_count": SQL("c.direction = 'outbound'"),
+            "outbound_duration": SQL("c.direction = 'outbound'"),
+            "avg_handle_time": SQL("c.disposition = 'answered'"),
+        }.get(definition.measure, SQL("TRUE"))
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT c.id FROM (%s) c WHERE %s",
+                self._kept_calls_query(definition, employee, start, stop),
+                condition,
+            )
+        )
+        return "kpi.call", [("id", "in", [call_id for (call_id,) in rows])]
 
     @api.model
     def _measure_value(self, measure, values):

@@ -28,39 +28,22 @@ class KpiMeasureHelpdesk(models.AbstractModel):
             ["user_id", "company_id", "active", "team_id", "stage_id", "closed_date", "kpi_due_date"]
         )
         self.env["helpdesk.ticket.stage"].flush_model(["closed"])
-        now = fields.Datetime.now()
-        team_filter = SQL("TRUE")
-        if definition.helpdesk_team_ids:
-            team_filter = SQL("t.team_id IN %s", tuple(definition.helpdesk_team_ids.ids))
-        closed_in_period = SQL(
-            "st.closed AND t.closed_date >= %s AND t.closed_date < %s", start, stop
-        )
+        filters = self._ticket_filters(definition, start, stop)
         rows = self.env.execute_query(
             SQL(
                 """
                 SELECT t.user_id,
                        COUNT(*) FILTER (WHERE %(closed)s),
-                       COUNT(*) FILTER (WHERE %(closed)s
-                                         AND (t.kpi_due_date IS NULL OR t.closed_date <= t.kpi_due_date)),
-                       COUNT(*) FILTER (WHERE t.kpi_due_date >= %(start)s AND t.kpi_due_date < %(stop)s
-                                         AND ((st.closed AND t.closed_date > t.kpi_due_date)
-                                              OR (NOT COALESCE(st.closed, FALSE)
-                                                  AND t.kpi_due_date < %(now)s)))
+                       COUNT(*) FILTER (WHERE %(closed)s AND %(on_time)s),
+                       COUNT(*) FILTER (WHERE %(overdue)s)
                   FROM helpdesk_ticket t
              LEFT JOIN helpdesk_ticket_stage st ON st.id = t.stage_id
                  WHERE t.user_id IN %(users)s
-                   AND t.company_id = %(company)s
-                   AND t.active
-                   AND %(team_filter)s
+                   AND %(scope)s
               GROUP BY t.user_id
                 """,
-                closed=closed_in_period,
-                start=start,
-                stop=stop,
-                now=now,
                 users=tuple(by_user),
-                company=definition.company_id.id,
-                team_filter=team_filter,
+                **filters,
             )
         )
         result = {}
@@ -73,3 +56,55 @@ class KpiMeasureHelpdesk(models.AbstractModel):
                 value = 100.0 * on_time / closed if closed else 0.0
             result[by_user[user_id]] = float(value)
         return result
+
+
+    @api.model
+    def _ticket_filters(self, definition, start, stop):
+        """The SQL conditions on ``helpdesk_ticket t`` joined to its stage ``st``:
+        ``scope`` (company, active, teams), ``closed`` (closed in the period),
+        ``on_time`` (closed by the due date) and ``overdue``."""
+        team_filter = SQL("TRUE")
+        if definition.helpdesk_team_ids:
+            team_filter = SQL("t.team_id IN %s", tuple(definition.helpdesk_team_ids.ids))
+        return {
+            "scope": SQL("t.company_id = %s AND t.active AND %s", definition.company_id.id, team_filter),
+            "closed": SQL("st.closed AND t.closed_date >= %s AND t.closed_date < %s", start, stop),
+            "on_time": SQL("(t.kpi_due_date IS NULL OR t.closed_date <= t.kpi_due_date)"),
+            "overdue": SQL(
+                """t.kpi_due_date >= %(start)s AND t.kpi_due_date < %(stop)s
+                   AND ((st.closed AND t.closed_date > t.kpi_due_date)
+                        OR (NOT COALESCE(st.closed, FALSE) AND t.kpi_due_date < %(now)s))""",
+                start=start,
+                stop=stop,
+                now=fields.Datetime.now(),
+            ),
+        }
+
+    @api.model
+    def _get_records_domain(self, definition, employee, date_from, date_to):
+        """The tickets of the employee's user behind the actual: those closed in the
+        period (closed count, and the tickets the on-time rate is taken over) or the
+        overdue ones, selected by the conditions of the grouped query."""
+        if not employee.user_id:
+            return "helpdesk.ticket", [("id", "=", False)]
+        start, stop = self._period_bounds(date_from, date_to)
+        self.env["helpdesk.ticket"].flush_model(
+            ["user_id", "company_id", "active", "team_id", "stage_id", "closed_date", "kpi_due_date"]
+        )
+        self.env["helpdesk.ticket.stage"].flush_model(["closed"])
+        filters = self._ticket_filters(definition, start, stop)
+        condition = filters["overdue"] if definition.measure == "overdue_count" else filters["closed"]
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT t.id
+                  FROM helpdesk_ticket t
+             LEFT JOIN helpdesk_ticket_stage st ON st.id = t.stage_id
+                 WHERE t.user_id = %(user)s AND %(scope)s AND %(condition)s
+                """,
+                user=employee.user_id.id,
+                scope=filters["scope"],
+                condition=condition,
+            )
+        )
+        return "helpdesk.ticket", [("id", "in", [ticket_id for (ticket_id,) in rows])]

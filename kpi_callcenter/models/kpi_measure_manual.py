@@ -14,13 +14,19 @@ class KpiMeasureManual(models.AbstractModel):
     def _get_values(self, definition, employees, date_from, date_to):
         aggregate = "value:sum" if definition.manual_aggregate == "sum" else "value:avg"
         groups = self.env["kpi.manual.value"]._read_group(
-            [
-                ("definition_id", "=", definition.id),
-                ("employee_id", "in", employees.ids),
-                ("date", ">=", date_from),
-                ("date", "<=", date_to),
-            ],
-            ["employee_id"],
-            [aggregate],
+            self._values_domain(definition, employees, date_from, date_to), ["employee_id"], [aggregate]
         )
         return {employee.id: value for employee, value in groups}
+
+    @api.model
+    def _values_domain(self, definition, employees, date_from, date_to):
+        return [
+            ("definition_id", "=", definition.id),
+            ("employee_id", "in", employees.ids),
+            ("date", ">=", date_from),
+            ("date", "<=", date_to),
+        ]
+
+    @api.model
+    def _get_records_domain(self, definition, employee, date_from, date_to):
+        return "kpi.manual.value", self._values_domain(definition, employee, date_from, date_to)

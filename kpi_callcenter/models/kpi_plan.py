@@ -1052,10 +1052,41 @@ class KpiPlanLine(models.Model):
         string="Gate",
         help="Below its threshold, this KPI closes the gate: the whole scorecard pays no bonus.",
     )
+    band_red_below = fields.Float(
+        string="Red below (%)",
+        compute="_compute_band_red_below",
+        store=True,
+        readonly=False,
+        help="Achievement (%) below which the KPI shows red. Default: the threshold.",
+    )
+    band_green_from = fields.Float(
+        string="Green from (%)",
+        default=100.0,
+        help="Achievement (%) from which the KPI shows green; between the two limits it shows "
+        "amber. Default: 100 % (the target).",
+    )
 
     _sql_constraints = [
         ("definition_uniq", "unique(plan_id, definition_id)", "A KPI appears once per plan."),
     ]
+
+    @api.depends("threshold")
+    def _compute_band_red_below(self):
+        for line in self:
+            line.band_red_below = line.threshold
+
+    @api.constrains("band_red_below", "band_green_from")
+    def _check_bands(self):
+        for line in self:
+            if line.band_red_below > line.band_green_from:
+                raise ValidationError(
+                    self.env._(
+                        "%(line)s, field Red below: %(red)s %% is above Green from (%(green)s %%).",
+                        line=f"{line.plan_id.display_name} / {line.definition_id.display_name}",
+                        red=line.band_red_below,
+                        green=line.band_green_from,
+                    )
+                )
 
     @api.constrains("payout_scale_id", "plan_id")
     def _check_payout_scale_company(self):

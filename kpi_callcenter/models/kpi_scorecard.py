@@ -12,6 +12,7 @@ The pipeline, as explicit steps in this file:
 """
 
 import logging
+import math
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
@@ -21,9 +22,10 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_date, format_datetime, formatLang
 
 from ..engine import achievement as engine_achievement
+from ..engine import band as engine_band
 from ..engine import callgap
 from ..engine import chart as engine_chart
 from ..engine import payout as engine_payout
@@ -40,6 +42,29 @@ SCORECARD_UNLOCKED_FIELDS = {
     "message_follower_ids",
 }
 HISTORY_PERIODS = 6
+BANDS = [("red", "Below threshold"), ("amber", "Below target"), ("green", "On target")]
+BAND_ORDER = {"red": 0, "amber": 1, "green": 2}
+PORTAL_RECORDS_LIMIT = 500
+PORTAL_RECORDS_ORDER = {
+    "sale.order": "date_order, id",
+    "helpdesk.ticket": "closed_date, id",
+    "kpi.call": "start, id",
+    "kpi.manual.value": "date, id",
+}
+
+
+def mask_phone(number):
+    """A phone number with all but its last 3 digits hidden.
+
+    >>> mask_phone("+84901234567")
+    '•••••••••567'
+    >>> mask_phone("")
+    ''
+    """
+    number = (number or "").strip()
+    if len(number) <= 3:
+        return number
+    return "•" * (len(number) - 3) + number[-3:]
 
 
 class KpiScorecard(models.Model):
@@ -126,6 +151,13 @@ class KpiScorecard(models.Model):
         help="Set when the scorecard was confirmed although a PBX sent no call on some working "
         "days of the period: who confirmed it, when, and which days. Shown to the employee.",
     )
+    band = fields.Selection(
+        BANDS,
+        compute="_compute_band",
+        store=True,
+        help="The lowest band of the KPIs: red when one is below its threshold, amber when one "
+        "is below its target, green when all reach it.",
+    )
     review_line_ids = fields.One2many("kpi.review.line", "scorecard_id", string="Reviews")
     adjustment_ids = fields.One2many("kpi.scorecard.adjustment", "scorecard_id", string="Adjustments")
 
@@ -179,6 +211,12 @@ class KpiScorecard(models.Model):
         for card in self:
             trial_end = card.plan_id.trial_end_date
             card.is_trial = bool(trial_end and card.date_from and card.date_from <= trial_end)
+
+    @api.depends("line_ids.band")
+    def _compute_band(self):
+        for card in self:
+            bands = [band for band in card.line_ids.mapped("band") if band]
+            card.band = min(bands, key=BAND_ORDER.get) if bands else False
 
     @api.depends("score", "company_id.kpi_underperformer_score", "company_id.kpi_top_performer_score")
     def _compute_performance_band(self):
@@ -308,6 +346,19 @@ class KpiScorecard(models.Model):
             "type": "ir.actions.act_window",
             "name": self.env._("Adjust a KPI of %(scorecard)s", scorecard=self.display_name),
             "res_model": "kpi.scorecard.adjustment",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_scorecard_id": self.id},
+        }
+
+    def action_open_what_if(self):
+        """The what-if dialog: other actuals, the same engine, nothing written."""
+        self.ensure_one()
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("What if… (%(scorecard)s)", scorecard=self.display_name),
+            "res_model": "kpi.scorecard.what.if",
             "view_mode": "form",
             "target": "new",
             "context": {"default_scorecard_id": self.id},
@@ -463,12 +514,8 @@ class KpiScorecard(models.Model):
             lines_sudo = card_sudo.line_ids
             payout_inputs = [line._prepare_payout_input() for line in lines_sudo]
             base = bases.get(card_sudo.employee_id.id) or card_sudo.plan_id.bonus_base
-            _total, bonuses = engine_payout.scorecard_bonus(payout_inputs, base)
-            total = 0.0
-            for line_sudo, payout_input, bonus in zip(
-                lines_sudo, payout_inputs, bonuses, strict=True
-            ):
-                amount = card_sudo.currency_id.round(bonus)
+            amounts, total = card_sudo._get_bonus_figures(payout_inputs, base)
+            for line_sudo, payout_input, amount in zip(lines_sudo, payout_inputs, amounts, strict=True):
                 line_sudo.write(
                     {
                         "payout": payout_input["payout"],
@@ -476,9 +523,100 @@ class KpiScorecard(models.Model):
                         "is_gate": payout_input["is_gate"],
                     }
                 )
-                total += amount
-            card_sudo.write({"bonus_amount": card_sudo.currency_id.round(total)})
+            card_sudo.write({"bonus_amount": total})
         return True
+
+    def _get_bonus_figures(self, payout_inputs, base):
+        """``(amount of each line, total)`` of this scorecard for ``payout_inputs`` (see
+        :meth:`KpiScorecardLine._prepare_payout_input`) and the bonus ``base``: the payout
+        engine, each line rounded by the company currency, the total their sum. Shared by
+        the computation and :meth:`what_if`."""
+        self.ensure_one()
+        _total, bonuses = engine_payout.scorecard_bonus(payout_inputs, base)
+        amounts = [self.currency_id.round(bonus) for bonus in bonuses]
+        return amounts, self.currency_id.round(sum(amounts))
+
+    # ------------------------------------------------------------------
+    # Business: what-if
+    # ------------------------------------------------------------------
+    def what_if(self, actuals):
+        """Achievement, payout and bonus of this scorecard if its KPIs had the actuals
+        ``actuals`` (``{kpi_code: actual}``; KPIs not given keep their actual). Nothing is
+        written: the same engine code as the computation (:meth:`KpiScorecardLine._get_figures`,
+        :meth:`_get_bonus_figures`) runs on the scorecard's targets.
+
+        :return: ``{"score", "bonus", "days_left", "lines": {kpi_code: {"actual",
+            "target", "achievement", "score", "payout", "bonus", "still_needed"}}}``;
+            ``days_left`` (available working days from today to the end of a running
+            period, else ``None``) and ``still_needed`` (how much more of a count or sum
+            KPI, higher is better, reaches 100 % of its target, from the real actual) help
+            the agent plan the rest of the month.
+        """
+        self.ensure_one()
+        self.check_access("read")
+        parsed = self._parse_what_if_actuals(actuals or {})
+        # read access was checked above; the employee's bonus base is HR data
+        card_sudo = self.sudo()
+        base = card_sudo.employee_id.kpi_bonus_base or card_sudo.plan_id.bonus_base
+        figures, payout_inputs = [], []
+        for line_sudo in card_sudo.line_ids:
+            line_figures = line_sudo._get_figures(parsed.get(line_sudo.code, line_sudo.actual))
+            figures.append(line_figures)
+            payout_inputs.append(line_sudo._prepare_payout_input(line_figures["achievement"]))
+        amounts, total = card_sudo._get_bonus_figures(payout_inputs, base)
+        lines = {}
+        for line_sudo, line_figures, payout_input, amount in zip(
+            card_sudo.line_ids, figures, payout_inputs, amounts, strict=True
+        ):
+            lines[line_sudo.code] = dict(
+                line_figures, payout=payout_input["payout"], bonus=amount,
+                still_needed=line_sudo._get_still_needed(),
+            )
+        return {
+            "score": engine_achievement.total_score([line["score"] for line in lines.values()]),
+            "bonus": total,
+            "days_left": card_sudo._get_days_left() if self.is_provisional else None,
+            "lines": lines,
+        }
+
+    def _parse_what_if_actuals(self, actuals):
+        """``{kpi_code: float}`` of ``actuals``; a code not on the scorecard or a value
+        that is no number (or negative) raises a ValidationError naming the KPI."""
+        codes = set(self.line_ids.mapped("code"))
+        parsed = {}
+        for code, value in actuals.items():
+            if code not in codes:
+                raise ValidationError(
+                    self.env._("Scorecard %(scorecard)s has no KPI %(kpi)s.", scorecard=self.display_name, kpi=code)
+                )
+            if value is None or str(value).strip() == "":
+                continue
+            try:
+                number = float(str(value).strip())
+            except ValueError:
+                number = math.nan
+            if not math.isfinite(number) or number < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Scorecard %(scorecard)s, KPI %(kpi)s: %(value)s is not a number of zero or more.",
+                        scorecard=self.display_name,
+                        kpi=code,
+                        value=value,
+                    )
+                )
+            parsed[code] = number
+        return parsed
+
+    def _get_days_left(self):
+        """Available working days of the employee from today to the end of the period
+        (the schedule, public holidays and prorating time off excluded)."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        start = max(today, self.date_from)
+        if start > self.date_to:
+            return 0.0
+        working, leave = self._get_proration_days(self.employee_id, start, self.date_to)[self.employee_id.id]
+        return max(working - leave, 0.0)
 
     def _log_computation(self):
         """One chatter note per scorecard, created in one batch."""
@@ -878,6 +1016,49 @@ class KpiScorecardLine(models.Model):
     is_gate = fields.Boolean(
         string="Gate", readonly=True, help="Below its threshold, this KPI zeroes the whole bonus."
     )
+    band = fields.Selection(
+        BANDS,
+        compute="_compute_band",
+        store=True,
+        help="Red below the plan line's red limit (default: the threshold), amber below its "
+        "green limit (default: the target, 100 %), green from it.",
+    )
+    band_text = fields.Char(
+        string="Band explained", compute="_compute_band_text",
+        help="The band in words, for readers who do not tell the colours apart.",
+    )
+
+    @api.depends("achievement", "plan_line_id.band_red_below", "plan_line_id.band_green_from")
+    def _compute_band(self):
+        for line in self:
+            line.band = engine_band.band(line.achievement, *line._get_band_limits())
+
+    def _get_band_limits(self):
+        """``(red below, green from)``: the plan line's limits, else the threshold and 100 %."""
+        self.ensure_one()
+        plan_line = self.plan_line_id
+        if plan_line:
+            return plan_line.band_red_below, plan_line.band_green_from
+        return self.threshold, 100.0
+
+    @api.depends("band", "achievement")
+    def _compute_band_text(self):
+        for line in self:
+            red_below, green_from = line._get_band_limits()
+            line.band_text = line.band and {
+                "red": self.env._(
+                    "Red: %(achievement)s %% is below %(limit)s %%.",
+                    achievement=round(line.achievement, 2), limit=round(red_below, 2),
+                ),
+                "amber": self.env._(
+                    "Amber: %(achievement)s %% is below the target (%(limit)s %%).",
+                    achievement=round(line.achievement, 2), limit=round(green_from, 2),
+                ),
+                "green": self.env._(
+                    "Green: %(achievement)s %% reaches the target (%(limit)s %%).",
+                    achievement=round(line.achievement, 2), limit=round(green_from, 2),
+                ),
+            }[line.band]
 
     def write(self, vals):
         if not self.env.context.get("kpi_scorecard_unlock"):
@@ -909,16 +1090,140 @@ class KpiScorecardLine(models.Model):
             "score": engine_achievement.line_score(achievement, plan_line.weight),
         }
 
-    def _prepare_payout_input(self):
+    def _prepare_payout_input(self, achievement=None):
         """What the payout engine needs of this line: its payout % on the plan line's scale
-        (else the plan's), weight, achievement, threshold and gate."""
+        (else the plan's), weight, achievement (the line's, or ``achievement``), threshold
+        and gate."""
         self.ensure_one()
+        achievement = self.achievement if achievement is None else achievement
         plan_line = self.plan_line_id
         scale = plan_line.payout_scale_id or self.scorecard_id.plan_id.payout_scale_id
         return {
             "weight": self.weight,
-            "achievement": self.achievement,
+            "achievement": achievement,
             "threshold": self.threshold,
             "is_gate": plan_line.is_gate,
-            "payout": scale._get_payout(self.achievement),
+            "payout": scale._get_payout(achievement),
         }
+
+    # ------------------------------------------------------------------
+    # Drill-down: the records behind the actual
+    # ------------------------------------------------------------------
+    def action_view_records(self):
+        """The records behind this line's actual (orders, tickets, calls, manual values,
+        domain records), selected by the provider's own filter."""
+        self.ensure_one()
+        self.check_access("read")
+        model, domain = self._get_records_domain()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "%(kpi)s: records of %(scorecard)s",
+                kpi=self.definition_id.display_name,
+                scorecard=self.scorecard_id.display_name,
+            ),
+            "res_model": model,
+            "domain": domain,
+            "views": [(False, "list"), (False, "form")],
+            "view_mode": "list,form",
+            "context": {"create": False},
+        }
+
+    def _get_records_domain(self):
+        """``(model, domain)`` of the records behind the actual: the provider's filter
+        for this line's employee and period (read as superuser, like the computation;
+        the caller checked its access to the line)."""
+        self.ensure_one()
+        definition_sudo = self.definition_id.sudo()
+        provider_sudo = definition_sudo._get_provider().sudo()
+        return provider_sudo._get_records_domain(
+            definition_sudo, self.sudo().employee_id, self.date_from, self.date_to
+        )
+
+    def _get_portal_records(self, limit=PORTAL_RECORDS_LIMIT):
+        """The records behind the actual as the portal shows them: ``{"columns": [label],
+        "rows": [[text]], "count": int}``, the agent's own data only (customer numbers
+        masked but for their last 3 digits). Called with ``sudo`` after the portal's
+        access check."""
+        self.ensure_one()
+        model, domain = self._get_records_domain()
+        records = self.env[model].sudo().search(domain, limit=limit, order=PORTAL_RECORDS_ORDER.get(model))
+        count = self.env[model].sudo().search_count(domain) if len(records) >= limit else len(records)
+        columns, row = self._portal_record_columns(model)
+        return {"columns": columns, "rows": [row(record) for record in records], "count": count}
+
+    def _portal_record_columns(self, model):
+        """``(labels, record → [text])`` for the portal drill-down of ``model``."""
+        env = self.env
+        currency = self.currency_id
+        tz = self.company_id.resource_calendar_id.tz or "UTC"
+
+        def when(value):
+            return format_datetime(env, value, tz=tz) if value else ""
+
+        def amount(value):
+            return formatLang(env, value, currency_obj=currency)
+
+        if model == "sale.order":
+            return [env._("Order"), env._("Date"), env._("Amount")], lambda order: [
+                order.name, when(order.date_order), amount(order.amount_untaxed)
+            ]
+        if model == "sale.order.line":
+            return [env._("Order"), env._("Date"), env._("Product"), env._("Quantity")], lambda line: [
+                line.order_id.name, when(line.order_id.date_order), line.product_id.display_name,
+                formatLang(env, line.product_uom_qty),
+            ]
+        if model == "helpdesk.ticket":
+            return [env._("Ticket"), env._("Due"), env._("Closed")], lambda ticket: [
+                ticket.display_name, when(ticket.kpi_due_date), when(ticket.closed_date)
+            ]
+        if model == "kpi.call":
+            directions = dict(env["kpi.call"]._fields["direction"]._description_selection(env))
+            return [env._("Time"), env._("Direction"), env._("Talk time (s)"), env._("Number")], lambda call: [
+                when(call.start), directions.get(call.direction, ""), str(call.duration or 0),
+                mask_phone(call.phone),
+            ]
+        if model == "kpi.manual.value":
+            return [env._("Date"), env._("Value"), env._("Note")], lambda value: [
+                format_date(env, value.date), formatLang(env, value.value, digits=2), value.note or ""
+            ]
+        definition = self.definition_id.sudo()
+        columns = [env._("Record"), env._("Date")]
+        value_field = definition.domain_value_field if definition.domain_aggregate in ("sum", "avg") else None
+        if value_field:
+            columns.append(env._("Value"))
+
+        def domain_row(record):
+            date_value = record[definition.domain_date_field]
+            row = [
+                record.display_name,
+                when(date_value) if isinstance(date_value, datetime) else format_date(env, date_value),
+            ]
+            if value_field:
+                row.append(formatLang(env, record[value_field]))
+            return row
+
+        return columns, domain_row
+
+    def _get_figures(self, actual, target=None):
+        """``{"actual", "target", "achievement", "score"}`` of this line for ``actual``
+        against ``target`` (default: the line's target): the achievement engine, shared by
+        the adjustments and :meth:`KpiScorecard.what_if`."""
+        self.ensure_one()
+        target = self.target if target is None else target
+        achievement = engine_achievement.achievement(actual, target, self.direction, self.cap)
+        return {
+            "actual": actual,
+            "target": target,
+            "achievement": achievement,
+            "score": engine_achievement.line_score(achievement, self.weight),
+        }
+
+    def _get_still_needed(self):
+        """How much more a count or sum KPI (higher is better) needs to reach 100 % of its
+        target; ``None`` for averages, rates and lower-is-better KPIs (their target is a
+        level to hold, not an amount to add)."""
+        self.ensure_one()
+        if self.direction != "higher" or self.definition_id._get_aggregation() not in ("count", "sum"):
+            return None
+        return max(self.target - self.actual, 0.0)

@@ -77,10 +77,8 @@ class KpiScorecardAdjustment(models.Model):
             line.write({adjustment.field: adjustment.new_value})
             lines |= line
         for line in lines.with_context(kpi_scorecard_unlock=True):
-            achievement = engine_achievement.achievement(line.actual, line.target, line.direction, line.cap)
-            line.write(
-                {"achievement": achievement, "score": engine_achievement.line_score(achievement, line.weight)}
-            )
+            figures = line._get_figures(line.actual)
+            line.write({"achievement": figures["achievement"], "score": figures["score"]})
         cards = lines.scorecard_id.with_context(kpi_scorecard_unlock=True)
         for card in cards:
             card.with_context(tracking_disable=True).write(

@@ -25,3 +25,6 @@ from . import test_i18n
 from . import test_call_gap
 from . import test_agent_activity
 from . import test_call_gap_tour
+from . import test_what_if
+from . import test_drilldown
+from . import test_bands
