@@ -5,3 +5,4 @@ from . import chart
 from . import calibration
 from . import callgap
 from . import band
+from . import ignored_numbers

@@ -29,3 +29,4 @@ from . import kpi_call_budget_warning
 from . import kpi_measure_call
 from . import hr_job
 from . import kpi_demo
+from . import rating_rating

@@ -24,7 +24,7 @@ from odoo.tools import SQL
 
 from odoo.addons.base.models.res_partner import _tz_get
 
-from ..engine import callrecord, costing
+from ..engine import callrecord, costing, ignored_numbers
 
 TOKEN_INDEX_SIZE = 8
 TOKEN_BYTES = 32
@@ -80,6 +80,11 @@ class KpiCallSource(models.Model):
     )
     # cost rule
     rate_ids = fields.One2many("kpi.call.rate", "source_id", string="Rates", copy=True)
+    ignored_numbers = fields.Text(
+        string="Numbers to ignore",
+        help="Test calls and internal QA lines: numbers (or prefixes ending in *), one per line. "
+        "Their calls are never stored; imports and pushes count them as skipped.",
+    )
     billing_increment = fields.Integer(
         default=60, help="Outbound calls are billed by steps of this many seconds (60: per minute, 6: per 6 s)."
     )
@@ -275,6 +280,13 @@ class KpiCallSource(models.Model):
             if values["direction"] == "internal":
                 results[ref] = ("skipped", self._internal_call_reason(values))
                 continue
+            phone = costing.normalize_phone(values.get("phone"), context["country_code"])
+            if ignored_numbers.is_ignored(phone, context["ignored_numbers"]):
+                results[ref] = (
+                    "skipped",
+                    self.env._("phone %(phone)s: a number this PBX ignores (test or QA line)", phone=phone),
+                )
+                continue
             try:
                 prepared.append((ref, self._prepare_call_vals(values, context)))
             except ValidationError as error:
@@ -326,6 +338,9 @@ class KpiCallSource(models.Model):
             "rates": rates,
             "default_rate": {"rate": self.default_rate, "increment": increment, "minimum": self.billing_minimum},
             "country_code": str(self.country_id.phone_code or "84"),
+            "ignored_numbers": ignored_numbers.parse_ignored_numbers(
+                self.ignored_numbers, str(self.country_id.phone_code or "84")
+            ),
             "tz": pytz.timezone(self.tz or "UTC"),
             "currency": self.currency_id,
         }

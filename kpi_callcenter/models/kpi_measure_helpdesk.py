@@ -23,6 +23,10 @@ class KpiMeasureHelpdesk(models.AbstractModel):
         scope = self._user_period(employees, date_from, date_to)
         if not scope:
             return {}
+        if definition.measure in ("rating_avg", "rating_count"):
+            figures = self._get_rating_figures(definition, employees, date_from, date_to)
+            index = 0 if definition.measure == "rating_count" else 1
+            return {employee_id: float(values[index]) for employee_id, values in figures.items()}
         by_user, start, stop = scope
         self.env["helpdesk.ticket"].flush_model(
             ["user_id", "company_id", "active", "team_id", "stage_id", "closed_date", "kpi_due_date"]
@@ -85,6 +89,17 @@ class KpiMeasureHelpdesk(models.AbstractModel):
         """The tickets of the employee's user behind the actual: those closed in the
         period (closed count, and the tickets the on-time rate is taken over) or the
         overdue ones, selected by the conditions of the grouped query."""
+        if definition.measure in ("rating_avg", "rating_count"):
+            if not employee.user_id:
+                return "rating.rating", [("id", "=", False)]
+            start, stop = self._period_bounds(date_from, date_to)
+            rows = self.env.execute_query(
+                SQL(
+                    "SELECT r.id FROM (%s) r",
+                    self._ratings_query(definition, {employee.user_id.id: employee.id}, start, stop),
+                )
+            )
+            return "rating.rating", [("id", "in", [rating_id for (rating_id,) in rows])]
         if not employee.user_id:
             return "helpdesk.ticket", [("id", "=", False)]
         start, stop = self._period_bounds(date_from, date_to)
@@ -108,3 +123,47 @@ class KpiMeasureHelpdesk(models.AbstractModel):
             )
         )
         return "helpdesk.ticket", [("id", "in", [ticket_id for (ticket_id,) in rows])]
+
+    # ------------------------------------------------------------------
+    # Customer ratings (OCA helpdesk_mgmt_rating)
+    # ------------------------------------------------------------------
+    @api.model
+    def _ratings_query(self, definition, by_user, start, stop):
+        """The customer ratings the KPI counts: given (1–5) in ``[start, stop)`` on a
+        ticket of one of the users ``by_user`` (company, active, teams), not voided by QA.
+        One SQL row per rating: its id, the ticket's user and the rating."""
+        self.env["rating.rating"].flush_model(["res_model", "res_id", "rating", "consumed", "kpi_rated_on", "kpi_voided"])
+        self.env["helpdesk.ticket"].flush_model(["user_id", "company_id", "active", "team_id"])
+        scope = self._ticket_filters(definition, start, stop)["scope"]
+        return SQL(
+            """
+            SELECT r.id, t.user_id, r.rating
+              FROM rating_rating r
+              JOIN helpdesk_ticket t ON t.id = r.res_id
+             WHERE r.res_model = 'helpdesk.ticket'
+               AND r.consumed AND r.rating >= 1
+               AND NOT COALESCE(r.kpi_voided, FALSE)
+               AND r.kpi_rated_on >= %(start)s AND r.kpi_rated_on < %(stop)s
+               AND t.user_id IN %(users)s
+               AND %(scope)s
+            """,
+            start=start,
+            stop=stop,
+            users=tuple(by_user),
+            scope=scope,
+        )
+
+    @api.model
+    def _get_rating_figures(self, definition, employees, date_from, date_to):
+        """``{employee_id: (number of ratings, average rating)}`` in the period, one query."""
+        scope = self._user_period(employees, date_from, date_to)
+        if not scope:
+            return {}
+        by_user, start, stop = scope
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT r.user_id, COUNT(*), AVG(r.rating) FROM (%s) r GROUP BY r.user_id",
+                self._ratings_query(definition, by_user, start, stop),
+            )
+        )
+        return {by_user[user_id]: (count, float(average or 0.0)) for user_id, count, average in rows}

@@ -32,6 +32,7 @@ from odoo.tools import float_compare
 from ..engine import calibration as engine_calibration
 from ..engine import payout as engine_payout
 from ..engine import proration as engine_proration
+from .kpi_definition import OPPOSING_KPIS, QUALITY_MEASURES
 from .kpi_plan_health_issue import HEALTH_RULES
 
 
@@ -648,6 +649,37 @@ class KpiPlan(models.Model):
             for line in self.line_ids
             if not line.definition_id.controllable
         ]
+
+    def _health_opposing(self):
+        """Opposing KPIs on one plan (``OPPOSING_KPIS``: e.g. calls counted up and the
+        average handle time down) without a quality KPI to balance them."""
+        definitions = self.line_ids.definition_id
+        up = {definition.measure for definition in definitions if definition.direction == "higher"}
+        down = {definition.measure for definition in definitions if definition.direction == "lower"}
+        if up & QUALITY_MEASURES:
+            return []
+        issues = []
+        for name, rising, falling in OPPOSING_KPIS:
+            if up & rising and down & falling:
+                kpis = definitions.filtered(
+                    lambda d, rising=rising, falling=falling: (d.direction == "higher" and d.measure in rising)
+                    or (d.direction == "lower" and d.measure in falling)
+                )
+                issues.append(
+                    self._health_issue(
+                        "opposing",
+                        "warning",
+                        self.env._(
+                            "Plan %(plan)s: %(kpis)s pull against each other (more volume, less time "
+                            "or cost per call) and no quality KPI (customer rating, QA or survey "
+                            "values) balances them: agents may rush customers.",
+                            plan=self.display_name,
+                            kpis=", ".join(kpis.mapped("display_name")),
+                        ),
+                        name,
+                    )
+                )
+        return issues
 
     def _health_coverage(self):
         """Double standards: peers of the plan's employees (same job; same department

@@ -46,6 +46,7 @@ BANDS = [("red", "Below threshold"), ("amber", "Below target"), ("green", "On ta
 BAND_ORDER = {"red": 0, "amber": 1, "green": 2}
 PORTAL_RECORDS_LIMIT = 500
 PORTAL_RECORDS_ORDER = {
+    "rating.rating": "kpi_rated_on, id",
     "sale.order": "date_order, id",
     "helpdesk.ticket": "closed_date, id",
     "kpi.call": "start, id",
@@ -416,6 +417,11 @@ class KpiScorecard(models.Model):
             plan_line: plan_line.definition_id._compute_values(employees, date_from, date_to)
             for plan_line in plan.line_ids
         }
+        # customer rating KPIs below their minimum number of ratings pay nothing
+        unpayable_by_line = {
+            plan_line: plan_line.definition_id._get_unpayable_employees(employees, date_from, date_to)
+            for plan_line in plan.line_ids
+        }
         card_vals = {}
         for card in self:
             working, leave = days.get(card.employee_id.id, (0.0, 0.0))
@@ -424,6 +430,7 @@ class KpiScorecard(models.Model):
             for plan_line, values in values_by_line.items():
                 line = lines_by_key[(card.id, plan_line.id)]
                 line_vals = line._prepare_values(plan_line, values.get(card.employee_id.id, 0.0), factor)
+                line_vals["below_min_count"] = card.employee_id.id in unpayable_by_line[plan_line]
                 line.write(line_vals)
                 total += line_vals["score"]
             card_vals[card] = {
@@ -1016,6 +1023,11 @@ class KpiScorecardLine(models.Model):
     is_gate = fields.Boolean(
         string="Gate", readonly=True, help="Below its threshold, this KPI zeroes the whole bonus."
     )
+    below_min_count = fields.Boolean(
+        string="Too few ratings",
+        readonly=True,
+        help="A customer rating KPI with fewer ratings in the period than its minimum: it pays nothing.",
+    )
     band = fields.Selection(
         BANDS,
         compute="_compute_band",
@@ -1103,7 +1115,8 @@ class KpiScorecardLine(models.Model):
             "achievement": achievement,
             "threshold": self.threshold,
             "is_gate": plan_line.is_gate,
-            "payout": scale._get_payout(achievement),
+            # a rating KPI below its minimum number of ratings pays nothing
+            "payout": 0.0 if self.below_min_count else scale._get_payout(achievement),
         }
 
     # ------------------------------------------------------------------
@@ -1182,6 +1195,10 @@ class KpiScorecardLine(models.Model):
             return [env._("Time"), env._("Direction"), env._("Talk time (s)"), env._("Number")], lambda call: [
                 when(call.start), directions.get(call.direction, ""), str(call.duration or 0),
                 mask_phone(call.phone),
+            ]
+        if model == "rating.rating":
+            return [env._("Ticket"), env._("Rated on"), env._("Rating")], lambda rating: [
+                rating.res_name, when(rating.kpi_rated_on), formatLang(env, rating.rating, digits=0)
             ]
         if model == "kpi.manual.value":
             return [env._("Date"), env._("Value"), env._("Note")], lambda value: [

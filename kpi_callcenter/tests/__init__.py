@@ -28,3 +28,5 @@ from . import test_call_gap_tour
 from . import test_what_if
 from . import test_drilldown
 from . import test_bands
+from . import test_ratings
+from . import test_ignored_numbers

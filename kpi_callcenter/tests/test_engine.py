@@ -56,7 +56,7 @@ from datetime import datetime
 from odoo.tests import BaseCase, tagged
 from odoo.tools import file_open
 
-from ..engine import achievement, band, callgap, cdr, costing, payout, proration
+from ..engine import achievement, band, callgap, cdr, costing, ignored_numbers, payout, proration
 
 MASTER_CSV = "kpi_callcenter/tests/data/Master.csv"
 
@@ -93,7 +93,7 @@ def iter_calls_count(rows):
 @tagged("post_install", "-at_install", "kpi_engine")
 class TestEngineDoctests(BaseCase):
     def test_doctests(self):
-        for module in (achievement, proration, payout, costing, cdr, callgap, band):
+        for module in (achievement, proration, payout, costing, cdr, callgap, band, ignored_numbers):
             with self.subTest(module=module.__name__):
                 result = doctest.testmod(module)
                 self.assertGreater(result.attempted, 0)

@@ -75,7 +75,7 @@ class TestWhatIf(KpiPortalCommon):
     def test_backend_dialog(self):
         card = self.march["agent1"]
         action = card.with_user(self.user_officer).action_open_what_if()
-        wizard_form = Form(self.env[action["res_model"]].with_user(self.user_officer).with_context(action["context"]))
+        wizard_form = Form(self.env[action["res_model"]].with_user(self.user_officer).with_context(**action["context"]))
         self.assertEqual(wizard_form.bonus_amount, 940000.0)
         with wizard_form.line_ids.edit(0) as line:
             self.assertEqual(line.code, "CALLS")
