@@ -35,3 +35,8 @@ from . import test_call_import_lock
 from . import test_rpc_attack
 from . import test_hr_days
 from . import test_hr_life
+from . import test_what_if
+from . import test_drilldown
+from . import test_bands
+from . import test_ratings
+from . import test_ignored_numbers
