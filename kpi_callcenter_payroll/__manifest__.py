@@ -13,6 +13,7 @@
         "data/hr_salary_rule_data.xml",
         "views/hr_payslip_views.xml",
         "views/kpi_scorecard_views.xml",
+        "report/kpi_scorecard_report.xml",
     ],
     "demo": [
         "demo/hr_payroll_demo.xml",

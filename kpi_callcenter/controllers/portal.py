@@ -13,7 +13,7 @@ exists or not, so ids cannot be probed.
 from werkzeug.urls import url_encode
 
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError
+from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -206,6 +206,7 @@ class KpiCustomerPortal(CustomerPortal):
             "dispute_status": kwargs.get("dispute"),
             "res_company": scorecard_sudo.company_id,
         }
+        values.update(self._prepare_kpi_what_if_values(scorecard_sudo, kwargs))
         # The portal chatter widget sends the scorecard's token, but the token opens
         # nothing by itself: these pages and the chatter routes (the scorecard's
         # _get_thread_with_access) check the same employee scope.
@@ -216,6 +217,22 @@ class KpiCustomerPortal(CustomerPortal):
             "my_kpi_scorecards_history",
             False,
         )
+
+    def _prepare_kpi_what_if_values(self, scorecard_sudo, kwargs):
+        """The what-if of the page: the actuals typed in the form (``whatif_<code>``)
+        through :meth:`kpi.scorecard.what_if`; on a running period, the still-needed
+        figures and days left even before anything is typed."""
+        inputs = {key.removeprefix("whatif_"): value for key, value in kwargs.items() if key.startswith("whatif_")}
+        values = {"what_if": None, "what_if_inputs": inputs, "what_if_error": None, "what_if_entered": False}
+        if not inputs and not scorecard_sudo.is_provisional:
+            return values
+        try:
+            values["what_if"] = scorecard_sudo.what_if(inputs)
+        except ValidationError as error:
+            values["what_if_error"] = error.args[0]
+            values["what_if"] = scorecard_sudo.what_if({}) if scorecard_sudo.is_provisional else None
+        values["what_if_entered"] = bool(inputs) and not values["what_if_error"]
+        return values
 
     @http.route(["/my/kpi/<int:scorecard_id>"], type="http", auth="user", website=True)
     def portal_my_kpi_scorecard(self, scorecard_id, report_type=None, download=False, **kwargs):
@@ -237,6 +254,28 @@ class KpiCustomerPortal(CustomerPortal):
         except (AccessError, MissingError):
             raise request.not_found()
         return self._show_report(model=scorecard_sudo, report_type="pdf", report_ref=STATEMENT_REPORT, download=True)
+
+    @http.route(["/my/kpi/<int:scorecard_id>/line/<int:line_id>"], type="http", auth="user", website=True)
+    def portal_my_kpi_line_records(self, scorecard_id, line_id, **kwargs):
+        """The agent's own records behind one KPI of one of their scorecards (a team
+        manager's view of a colleague answers 404, like any scorecard outside scope)."""
+        try:
+            scorecard_sudo, own_sudo = self._kpi_scorecard_check_access(scorecard_id)
+        except (AccessError, MissingError):
+            raise request.not_found()
+        line_sudo = scorecard_sudo.line_ids.filtered(lambda line: line.id == line_id)
+        if not line_sudo or scorecard_sudo.employee_id not in own_sudo:
+            raise request.not_found()
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "kpi_line_records",
+                "scorecard": scorecard_sudo,
+                "line": line_sudo,
+                "records": line_sudo._get_portal_records(),
+            }
+        )
+        return request.render("kpi_callcenter.portal_kpi_line_records", values)
 
     @http.route(
         ["/my/kpi/<int:scorecard_id>/dispute"], type="http", auth="user", methods=["POST"], website=True

@@ -6,3 +6,5 @@ from . import calibration
 from . import callgap
 from . import days, period
 from . import scorecard
+from . import band
+from . import ignored_numbers

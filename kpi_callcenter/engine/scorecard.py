@@ -18,7 +18,8 @@ A line is a dict with:
 - ``actual``, ``weight`` (% of the score and of the bonus), ``direction``
   (``higher`` or ``lower``), ``cap`` and ``threshold`` (achievement %);
 - ``scale``: ``(tiers, mode)`` of a payout scale, or ``None`` (the payout is the
-  achievement); ``is_gate``: below its threshold the line zeroes the whole bonus.
+  achievement); ``is_gate``: below its threshold the line zeroes the whole bonus;
+  ``below_min_count`` (optional): a rating KPI with too few ratings pays nothing.
 
 A line with nothing to achieve scores 0 and pays 0: its prorated target is 0, or no
 working day of the period was available (factor 0, e.g. sick the whole month) and no
@@ -62,6 +63,13 @@ def line_figures(line, factor=1.0):
     150.0
     >>> round(line_figures(dict(volume, adjusted_target=110), 0.0)["achievement"], 2)
     150.0
+
+    A customer rating KPI with fewer ratings than its minimum (``below_min_count``)
+    keeps its achievement and score but pays nothing:
+
+    >>> figures = line_figures(dict(volume, below_min_count=True), 0.75)
+    >>> round(figures["achievement"], 2), round(figures["score"], 2), figures["payout"]
+    (110.0, 77.0, 0.0)
     """
     factor = float(factor)
     aggregation = line.get("aggregation") or "count"
@@ -83,6 +91,9 @@ def line_figures(line, factor=1.0):
         )
         tiers, mode = line.get("scale") or ((), False)
         payout = engine_payout.scale_payout(achievement, tiers, mode)
+    if line.get("below_min_count"):
+        # a rating KPI with fewer ratings than its minimum: it scores, it pays nothing
+        payout = 0.0
     threshold = float(line.get("threshold") or 0.0)
     return {
         "target": target,

@@ -33,3 +33,4 @@ from . import resource_calendar
 from . import hr_contract
 from . import kpi_employee_transfer
 from . import kpi_employment
+from . import rating_rating

@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, create_index
 
+from ..engine import costing, ignored_numbers
+
 # Columns of the staging table, in the order COPY receives them.
 _STAGE_COLUMNS = (
     "ref", "external_uid", "employee_id", "extension", "direction", "start", "duration",
@@ -165,7 +167,8 @@ class KpiCall(models.Model):
             :mod:`..engine.callrecord` and ``ref`` a unique integer (line number, index)
         :return: ``[(ref, status, detail)]`` with status ``created`` (detail: the call
             id), ``duplicate`` (the external uid), ``skipped`` (a call between two
-            extensions, not a customer call: the reason) or ``rejected`` (the reason)
+            extensions, not a customer call, or a number the PBX ignores: the reason) or
+            ``rejected`` (the reason)
 
         Python checks each call, finds its agent by extension and prices it
         (:mod:`..engine.costing`); the valid ones are ``COPY``-ed into a temporary
@@ -184,6 +187,13 @@ class KpiCall(models.Model):
         for ref, values in entries:
             if values["direction"] == "internal":
                 results[ref] = ("skipped", source._internal_call_reason(values))
+                continue
+            phone = costing.normalize_phone(values.get("phone"), context["country_code"])
+            if ignored_numbers.is_ignored(phone, context["ignored_numbers"]):
+                results[ref] = (
+                    "skipped",
+                    self.env._("phone %(phone)s: a number this PBX ignores (test or QA line)", phone=phone),
+                )
                 continue
             try:
                 staged.append((ref, source._prepare_call_vals(values, context)))

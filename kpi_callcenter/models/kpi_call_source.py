@@ -23,7 +23,7 @@ from odoo.tools import SQL
 
 from odoo.addons.base.models.res_partner import _tz_get
 
-from ..engine import callrecord, costing
+from ..engine import callrecord, costing, ignored_numbers
 from ..engine.cdr import CdrError
 
 TOKEN_INDEX_SIZE = 8
@@ -80,6 +80,11 @@ class KpiCallSource(models.Model):
     )
     # cost rule
     rate_ids = fields.One2many("kpi.call.rate", "source_id", string="Rates", copy=True)
+    ignored_numbers = fields.Text(
+        string="Numbers to ignore",
+        help="Test calls and internal QA lines: numbers (or prefixes ending in *), one per line. "
+        "Their calls are never stored; imports and pushes count them as skipped.",
+    )
     billing_increment = fields.Integer(
         default=60, help="Outbound calls are billed by steps of this many seconds (60: per minute, 6: per 6 s)."
     )
@@ -290,6 +295,9 @@ class KpiCallSource(models.Model):
             "rates": rates,
             "default_rate": {"rate": self.default_rate, "increment": increment, "minimum": self.billing_minimum},
             "country_code": str(self.country_id.phone_code or "84"),
+            "ignored_numbers": ignored_numbers.parse_ignored_numbers(
+                self.ignored_numbers, str(self.country_id.phone_code or "84")
+            ),
             "tz": pytz.timezone(self.tz or "UTC"),
             "currency": self.currency_id,
         }

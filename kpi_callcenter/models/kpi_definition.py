@@ -39,6 +39,16 @@ DOMAIN_SETUP_FIELDS = {
     "domain_value_field",
 }
 
+# Opposing KPIs (plan health check): pushing the first group up (volume) tends to push the
+# second the wrong way (speed bought with rushed calls), unless a quality KPI holds the
+# balance. Rows: (name, measures that go up, measures that go down).
+OPPOSING_KPIS = [
+    ("volume_vs_handle_time", {"inbound_count", "outbound_count", "closed_count"}, {"avg_handle_time"}),
+    ("calls_vs_cost", {"outbound_count", "outbound_duration"}, {"cost"}),
+]
+# Measures that count as a quality KPI (customer ratings; manual values: QA, surveys).
+QUALITY_MEASURES = {"rating_avg", "manual"}
+
 
 class KpiDefinition(models.Model):
     _name = "kpi.definition"
@@ -92,6 +102,8 @@ class KpiDefinition(models.Model):
             ("closed_count", "Tickets closed"),
             ("overdue_count", "Tickets overdue"),
             ("on_time_rate", "Tickets closed on time (%)"),
+            ("rating_avg", "Customer rating of tickets (1–5)"),
+            ("rating_count", "Customer ratings of tickets"),
             ("inbound_count", "Inbound calls"),
             ("outbound_count", "Outbound calls"),
             ("answered_rate", "Answered calls (%)"),
@@ -137,6 +149,11 @@ class KpiDefinition(models.Model):
     # helpdesk
     helpdesk_team_ids = fields.Many2many(
         "helpdesk.ticket.team", string="Helpdesk teams", help="Empty: all teams."
+    )
+    rating_min_count = fields.Integer(
+        string="Minimum ratings",
+        help="Customer rating KPIs: below this many ratings in the period, the KPI pays nothing "
+        "(a few ratings say little). 0: no minimum.",
     )
     # manual
     manual_aggregate = fields.Selection(
@@ -522,6 +539,19 @@ class KpiDefinition(models.Model):
                 )
             )
         return self.env[provider_name]
+
+    def _get_unpayable_employees(self, employees, date_from, date_to):
+        """Ids of ``employees`` whose line of this KPI pays nothing in the period: a
+        customer rating KPI with fewer ratings than its minimum. No query for other KPIs."""
+        self.ensure_one()
+        if self.source != "helpdesk" or not self.rating_min_count or not self.measure.startswith("rating_"):
+            return set()
+        provider_sudo = self._get_provider().sudo()
+        counts = provider_sudo._get_rating_figures(self.sudo(), employees.sudo(), date_from, date_to)
+        return {
+            employee_id for employee_id in employees.ids
+            if counts.get(employee_id, (0, 0.0))[0] < self.rating_min_count
+        }
 
     def _measure(self, employees, date_from, date_to):
         """``{definition id: {employee_id: actual}}`` of these KPIs for ``employees`` in

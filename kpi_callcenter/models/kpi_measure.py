@@ -61,6 +61,14 @@ class KpiMeasure(models.AbstractModel):
         """``{employee_id: value}`` of one ``definition`` (see ``_get_values_batch``)."""
         return self._get_values_batch(definition, employees, date_from, date_to)[definition.id]
 
+    @api.model
+    def _get_records_domain(self, definition, employee, date_from, date_to):
+        """``(model name, domain)`` selecting exactly the records behind the actual of
+        ``definition`` for ``employee`` in the period (the drill-down), with the filter
+        of :meth:`_get_values`. For a rate or an average, the records it is taken over.
+        """
+        raise NotImplementedError()
+
     # ------------------------------------------------------------------
     # Helpers shared by providers
     # ------------------------------------------------------------------

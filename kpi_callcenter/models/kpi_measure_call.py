@@ -63,9 +63,6 @@ class KpiMeasureCall(models.AbstractModel):
         """``{employee_id: {measure: value}}`` of the calls in ``[start, stop)`` (UTC)
         lasting at least ``min_duration`` seconds; with ``dedupe`` minutes, a repeated
         call (same agent, number and direction within that time) counts once."""
-        self.env["kpi.call"].flush_model(
-            ["company_id", "employee_id", "start", "direction", "disposition", "duration", "cost", "phone"]
-        )
         figures = SQL(
             """
                        COUNT(*),
@@ -78,48 +75,11 @@ class KpiMeasureCall(models.AbstractModel):
                        COALESCE(SUM(c.cost), 0)
             """
         )
-        scope = SQL(
-            """
-                       c.company_id = %(company)s
-                   AND c.employee_id IN %(employees)s
-                   AND c.start >= %(start)s AND c.start < %(stop)s
-                   AND COALESCE(c.duration, 0) >= %(min_duration)s
-            """,
-            company=company.id,
-            employees=tuple(employees.ids),
-            start=start,
-            stop=stop,
-            min_duration=min_duration,
+        query = SQL(
+            "SELECT c.employee_id, %s FROM (%s) c GROUP BY c.employee_id",
+            figures,
+            self._kept_calls_query(company, employees, start, stop, min_duration, dedupe),
         )
-        if dedupe:
-            query = SQL(
-                """
-                WITH kept AS (
-                    SELECT c.employee_id, c.direction, c.disposition, c.duration, c.cost, c.phone,
-                           c.start,
-                           lag(c.start) OVER (
-                               PARTITION BY c.employee_id, c.phone, c.direction ORDER BY c.start, c.id
-                           ) AS prev_start
-                      FROM kpi_call c
-                     WHERE %(scope)s
-                )
-                SELECT c.employee_id, %(figures)s
-                  FROM kept c
-                 WHERE c.phone IS NULL
-                    OR c.prev_start IS NULL
-                    OR c.prev_start <= c.start - make_interval(mins => %(dedupe)s)
-              GROUP BY c.employee_id
-                """,
-                scope=scope,
-                figures=figures,
-                dedupe=dedupe,
-            )
-        else:
-            query = SQL(
-                "SELECT c.employee_id, %(figures)s FROM kpi_call c WHERE %(scope)s GROUP BY c.employee_id",
-                scope=scope,
-                figures=figures,
-            )
         result = {}
         for employee_id, total, inbound, outbound, answered, in_secs, out_secs, talk_secs, cost in (
             self.env.execute_query(query)
@@ -134,6 +94,81 @@ class KpiMeasureCall(models.AbstractModel):
                 "cost": cost,
             }
         return result
+
+    @api.model
+    def _kept_calls_query(self, company, employees, start, stop, min_duration, dedupe):
+        """The calls of ``employees`` a KPI counts: in ``[start, stop)`` (UTC), lasting at
+        least ``min_duration`` seconds, with ``dedupe`` minutes a repeated call once. One
+        SQL row per call with its id, employee, direction, disposition, duration and cost;
+        shared by the figures and the drill-down. The window over repeated calls only
+        runs when ``dedupe`` asks for it."""
+        self.env["kpi.call"].flush_model(
+            ["company_id", "employee_id", "start", "direction", "disposition", "duration", "cost", "phone"]
+        )
+        scope = SQL(
+            """
+                   c.company_id = %(company)s
+               AND c.employee_id IN %(employees)s
+               AND c.start >= %(start)s AND c.start < %(stop)s
+               AND COALESCE(c.duration, 0) >= %(min_duration)s
+            """,
+            company=company.id,
+            employees=tuple(employees.ids),
+            start=start,
+            stop=stop,
+            min_duration=min_duration,
+        )
+        if not dedupe:
+            return SQL(
+                """SELECT c.id, c.employee_id, c.direction, c.disposition, c.duration, c.cost
+                     FROM kpi_call c WHERE %s""",
+                scope,
+            )
+        return SQL(
+            """
+            WITH kept AS (
+                SELECT c.id, c.employee_id, c.direction, c.disposition, c.duration, c.cost, c.phone,
+                       c.start,
+                       lag(c.start) OVER (
+                           PARTITION BY c.employee_id, c.phone, c.direction ORDER BY c.start, c.id
+                       ) AS prev_start
+                  FROM kpi_call c
+                 WHERE %(scope)s
+            )
+            SELECT c.id, c.employee_id, c.direction, c.disposition, c.duration, c.cost
+              FROM kept c
+             WHERE c.phone IS NULL
+                OR c.prev_start IS NULL
+                OR c.prev_start <= c.start - make_interval(mins => %(dedupe)s)
+            """,
+            scope=scope,
+            dedupe=dedupe,
+        )
+
+    @api.model
+    def _get_records_domain(self, definition, employee, date_from, date_to):
+        """The calls behind the actual: the kept calls (the company's clock, minimum
+        duration, repeats once) of the measure's direction (both directions for the
+        answered rate and the cost, the answered ones for the handle time)."""
+        company = definition.company_id
+        start, stop = self._period_bounds(date_from, date_to, company)
+        condition = {
+            "inbound_count": SQL("c.direction = 'inbound'"),
+            "inbound_duration": SQL("c.direction = 'inbound'"),
+            "outbound_count": SQL("c.direction = 'outbound'"),
+            "outbound_duration": SQL("c.direction = 'outbound'"),
+            "avg_handle_time": SQL("c.disposition = 'answered'"),
+        }.get(definition.measure, SQL("TRUE"))
+        kept = self._kept_calls_query(
+            company,
+            employee,
+            start,
+            stop,
+            definition.call_min_duration or 0,
+            definition.call_dedupe_minutes or 0,
+        )
+        rows = self.env.execute_query(SQL("SELECT c.id FROM (%s) c WHERE %s", kept, condition))
+        return "kpi.call", [("id", "in", [call_id for (call_id,) in rows])]
 
     @api.model
     def _measure_value(self, measure, values):

@@ -37,16 +37,8 @@ class KpiMeasureDomain(models.AbstractModel):
             key_to_employee = {emp.id: emp.id for emp in employees}
         if not key_to_employee:
             return {}
-        date_field = model._fields[definition.domain_date_field]
-        if date_field.type == "datetime":
-            start, stop = self._period_bounds(date_from, date_to, employees.company_id[:1])
-            period = [(date_field.name, ">=", start), (date_field.name, "<", stop)]
-        else:
-            period = [(date_field.name, ">=", date_from), (date_field.name, "<=", date_to)]
-        domain = (
-            list(safe_eval(definition.domain_filter or "[]"))
-            + period
-            + [(definition.domain_employee_field, "in", list(key_to_employee))]
+        domain = self._records_domain(
+            definition, list(key_to_employee), date_from, date_to, employees.company_id[:1]
         )
         if definition.domain_aggregate == "count":
             aggregates = ["__count"]
@@ -75,3 +67,30 @@ class KpiMeasureDomain(models.AbstractModel):
         if definition.domain_aggregate == "avg":
             return {emp: (s / c if c else 0.0) for emp, (s, c) in totals.items()}
         return {emp: s for emp, (s, _c) in totals.items()}
+
+    @api.model
+    def _records_domain(self, definition, keys, date_from, date_to, company=None):
+        """The definition's domain, its period (on ``company``'s clock) and its employee
+        path on ``keys`` (ids of employees or users, as the path leads)."""
+        model = self.env[definition.domain_model]
+        date_field = model._fields[definition.domain_date_field]
+        if date_field.type == "datetime":
+            start, stop = self._period_bounds(date_from, date_to, company)
+            period = [(date_field.name, ">=", start), (date_field.name, "<", stop)]
+        else:
+            period = [(date_field.name, ">=", date_from), (date_field.name, "<=", date_to)]
+        return (
+            list(safe_eval(definition.domain_filter or "[]"))
+            + period
+            + [(definition.domain_employee_field, "in", keys)]
+        )
+
+    @api.model
+    def _get_records_domain(self, definition, employee, date_from, date_to):
+        definition._validate_domain_setup()
+        model = self.env[definition.domain_model]
+        target = definition._domain_path_target(model, definition.domain_employee_field)
+        keys = employee.user_id.ids if target == "res.users" else employee.ids
+        return model._name, self._records_domain(
+            definition, keys, date_from, date_to, employee.company_id[:1]
+        )

@@ -32,3 +32,12 @@ class KpiMeasureManual(models.AbstractModel):
             average = definition.manual_aggregate != "sum"
             result[definition.id][employee.id] = total / count if average and count else total
         return result
+
+    @api.model
+    def _get_records_domain(self, definition, employee, date_from, date_to):
+        return "kpi.manual.value", [
+            ("definition_id", "=", definition.id),
+            ("employee_id", "in", employee.ids),
+            ("date", ">=", date_from),
+            ("date", "<=", date_to),
+        ]

@@ -77,17 +77,39 @@ class KpiMeasureSale(models.AbstractModel):
 
     @api.model
     def _get_product_qty(self, definition, by_user, start, stop):
+        groups = self.env["sale.order.line"]._read_group(
+            self._product_qty_domain(definition, list(by_user), start, stop),
+            ["salesman_id"],
+            ["product_uom_qty:sum"],
+        )
+        return {by_user[user.id]: qty for user, qty in groups}
+
+    @api.model
+    def _product_qty_domain(self, definition, user_ids, start, stop):
         domain = [
             ("order_id.state", "=", "sale"),
             ("order_id.company_id", "=", definition.company_id.id),
             ("order_id.date_order", ">=", start),
             ("order_id.date_order", "<", stop),
-            ("salesman_id", "in", list(by_user)),
+            ("salesman_id", "in", user_ids),
             ("display_type", "=", False),
         ]
         if definition.product_categ_id:
             domain.append(("product_id.categ_id", "child_of", definition.product_categ_id.id))
-        groups = self.env["sale.order.line"]._read_group(
-            domain, ["salesman_id"], ["product_uom_qty:sum"]
-        )
-        return {by_user[user.id]: qty for user, qty in groups}
+        return domain
+
+    @api.model
+    def _get_records_domain(self, definition, employee, date_from, date_to):
+        """Confirmed orders of the employee's user in the period (the order lines of the
+        category for the quantity sold): the filter of the grouped query above."""
+        start, stop = self._period_bounds(date_from, date_to, employee.company_id[:1])
+        user_ids = employee.user_id.ids
+        if definition.measure == "product_qty":
+            return "sale.order.line", self._product_qty_domain(definition, user_ids, start, stop)
+        return "sale.order", [
+            ("state", "=", "sale"),
+            ("company_id", "=", definition.company_id.id),
+            ("user_id", "in", user_ids),
+            ("date_order", ">=", start),
+            ("date_order", "<", stop),
+        ]

@@ -34,6 +34,7 @@ from ..engine import calibration as engine_calibration
 from ..engine import period as engine_period
 from ..engine import proration as engine_proration
 from ..engine import scorecard as engine_scorecard
+from .kpi_definition import OPPOSING_KPIS, QUALITY_MEASURES
 from .kpi_plan_health_issue import HEALTH_RULES
 
 _logger = logging.getLogger(__name__)
@@ -736,6 +737,37 @@ class KpiPlan(models.Model):
             if not line.definition_id.controllable
         ]
 
+    def _health_opposing(self):
+        """Opposing KPIs on one plan (``OPPOSING_KPIS``: e.g. calls counted up and the
+        average handle time down) without a quality KPI to balance them."""
+        definitions = self.line_ids.definition_id
+        up = {definition.measure for definition in definitions if definition.direction == "higher"}
+        down = {definition.measure for definition in definitions if definition.direction == "lower"}
+        if up & QUALITY_MEASURES:
+            return []
+        issues = []
+        for name, rising, falling in OPPOSING_KPIS:
+            if up & rising and down & falling:
+                kpis = definitions.filtered(
+                    lambda d, rising=rising, falling=falling: (d.direction == "higher" and d.measure in rising)
+                    or (d.direction == "lower" and d.measure in falling)
+                )
+                issues.append(
+                    self._health_issue(
+                        "opposing",
+                        "warning",
+                        self.env._(
+                            "Plan %(plan)s: %(kpis)s pull against each other (more volume, less time "
+                            "or cost per call) and no quality KPI (customer rating, QA or survey "
+                            "values) balances them: agents may rush customers.",
+                            plan=self.display_name,
+                            kpis=", ".join(kpis.mapped("display_name")),
+                        ),
+                        name,
+                    )
+                )
+        return issues
+
     def _health_coverage(self):
         """Double standards: peers of the plan's employees (same job; same department
         for those without a job) left without any active plan, and active plans with
@@ -1134,10 +1166,41 @@ class KpiPlanLine(models.Model):
         string="Gate",
         help="Below its threshold, this KPI closes the gate: the whole scorecard pays no bonus.",
     )
+    band_red_below = fields.Float(
+        string="Red below (%)",
+        compute="_compute_band_red_below",
+        store=True,
+        readonly=False,
+        help="Achievement (%) below which the KPI shows red. Default: the threshold.",
+    )
+    band_green_from = fields.Float(
+        string="Green from (%)",
+        default=100.0,
+        help="Achievement (%) from which the KPI shows green; between the two limits it shows "
+        "amber. Default: 100 % (the target).",
+    )
 
     _sql_constraints = [
         ("definition_uniq", "unique(plan_id, definition_id)", "A KPI appears once per plan."),
     ]
+
+    @api.depends("threshold")
+    def _compute_band_red_below(self):
+        for line in self:
+            line.band_red_below = line.threshold
+
+    @api.constrains("band_red_below", "band_green_from")
+    def _check_bands(self):
+        for line in self:
+            if line.band_red_below > line.band_green_from:
+                raise ValidationError(
+                    self.env._(
+                        "%(line)s, field Red below: %(red)s %% is above Green from (%(green)s %%).",
+                        line=f"{line.plan_id.display_name} / {line.definition_id.display_name}",
+                        red=line.band_red_below,
+                        green=line.band_green_from,
+                    )
+                )
 
     @api.constrains("payout_scale_id", "plan_id")
     def _check_payout_scale_company(self):

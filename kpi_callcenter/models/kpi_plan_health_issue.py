@@ -10,6 +10,7 @@ HEALTH_RULES = [
     ("weights", "Weights"),
     ("explanation", "Explanation missing"),
     ("controllable", "Not controllable"),
+    ("opposing", "Opposing KPIs"),
     ("coverage", "Coverage"),
     ("calibration", "Target calibration"),
     ("pay_impact", "Pay impact"),

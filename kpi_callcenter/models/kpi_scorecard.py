@@ -12,8 +12,9 @@ The pipeline, as explicit steps in this file:
 """
 
 import logging
+import math
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytz
 from markupsafe import Markup, escape
@@ -21,8 +22,9 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_date, format_datetime, formatLang
 
+from ..engine import band as engine_band
 from ..engine import callgap
 from ..engine import chart as engine_chart
 from ..engine import days as engine_days
@@ -53,7 +55,7 @@ HISTORY_PERIODS = 6
 # Figures written by the computation in one statement per table (``_write_figures``).
 LINE_FIGURES = (
     "definition_id", "weight", "target_full", "target", "prorated", "threshold", "cap", "actual",
-    "achievement", "score", "payout", "bonus_amount", "is_gate",
+    "achievement", "score", "payout", "bonus_amount", "is_gate", "below_min_count",
 )
 SCORECARD_FIGURES = (
     "working_days", "holiday_days", "leave_days", "absent_days", "available_days", "prorate_factor",
@@ -85,6 +87,32 @@ def _without_default_context(records, fnames):
             if not (key.startswith(prefix) and key[len(prefix):] in fnames)
         }
     )
+
+
+BANDS = [("red", "Below threshold"), ("amber", "Below target"), ("green", "On target")]
+BAND_ORDER = {"red": 0, "amber": 1, "green": 2}
+PORTAL_RECORDS_LIMIT = 500
+PORTAL_RECORDS_ORDER = {
+    "rating.rating": "kpi_rated_on, id",
+    "sale.order": "date_order, id",
+    "helpdesk.ticket": "closed_date, id",
+    "kpi.call": "start, id",
+    "kpi.manual.value": "date, id",
+}
+
+
+def mask_phone(number):
+    """A phone number with all but its last 3 digits hidden.
+
+    >>> mask_phone("+84901234567")
+    '•••••••••567'
+    >>> mask_phone("")
+    ''
+    """
+    number = (number or "").strip()
+    if len(number) <= 3:
+        return number
+    return "•" * (len(number) - 3) + number[-3:]
 
 
 class KpiScorecard(models.Model):
@@ -225,6 +253,13 @@ class KpiScorecard(models.Model):
         help="Set when the scorecard was confirmed although a PBX sent no call on some working "
         "days of the period: who confirmed it, when, and which days. Shown to the employee.",
     )
+    band = fields.Selection(
+        BANDS,
+        compute="_compute_band",
+        store=True,
+        help="The lowest band of the KPIs: red when one is below its threshold, amber when one "
+        "is below its target, green when all reach it.",
+    )
     review_line_ids = fields.One2many("kpi.review.line", "scorecard_id", string="Reviews")
     adjustment_ids = fields.One2many("kpi.scorecard.adjustment", "scorecard_id", string="Adjustments")
 
@@ -279,6 +314,12 @@ class KpiScorecard(models.Model):
         for card in self:
             trial_end = card.plan_id.trial_end_date
             card.is_trial = bool(trial_end and card.date_from and card.date_from <= trial_end)
+
+    @api.depends("line_ids.band")
+    def _compute_band(self):
+        for card in self:
+            bands = [band for band in card.line_ids.mapped("band") if band]
+            card.band = min(bands, key=BAND_ORDER.get) if bands else False
 
     @api.depends("score", "company_id.kpi_underperformer_score", "company_id.kpi_top_performer_score")
     def _compute_performance_band(self):
@@ -529,6 +570,19 @@ class KpiScorecard(models.Model):
             "context": {"default_scorecard_id": self.id},
         }
 
+    def action_open_what_if(self):
+        """The what-if dialog: other actuals, the same engine, nothing written."""
+        self.ensure_one()
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("What if… (%(scorecard)s)", scorecard=self.display_name),
+            "res_model": "kpi.scorecard.what.if",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_scorecard_id": self.id},
+        }
+
     # ------------------------------------------------------------------
     # Cron: provisional figures while the period runs
     # ------------------------------------------------------------------
@@ -594,7 +648,7 @@ class KpiScorecard(models.Model):
         employees = self.employee_id
         days = self.env["kpi.employment"]._get_days(plan, employees, date_from, date_to)
         lines_by_key = self._sync_lines(plan)
-        values_by_line = self._get_actuals(plan, employees, days, date_from, date_to)
+        values_by_line, unpayable_by_line = self._get_actuals(plan, employees, days, date_from, date_to)
         gaps = self.env["hr.contract"]._kpi_get_gaps(employees, date_from, date_to)
         adjusted = self._get_adjusted_values()
         bases = self._get_bonus_bases()
@@ -610,6 +664,7 @@ class KpiScorecard(models.Model):
                 dict(
                     templates[plan_line],
                     actual=values_by_line[plan_line].get(employee_id, 0.0),
+                    below_min_count=employee_id in unpayable_by_line[plan_line],
                     **adjusted.get(line.id, {}),
                 )
                 for plan_line, line in zip(plan.line_ids, lines, strict=True)
@@ -649,10 +704,12 @@ class KpiScorecard(models.Model):
         self._write_figures(card_rows, line_rows)
 
     def _get_actuals(self, plan, employees, days, date_from, date_to):
-        """``{plan line: {employee_id: actual}}``: actuals count only the records of the
-        days the employee was employed and in the plan. Employees are grouped by those
-        effective dates: one measure per source and distinct window (the whole period
-        for most, one per hire or leave date)."""
+        """``({plan line: {employee_id: actual}}, {plan line: {employee_id}})``: the
+        actuals, and the employees whose line pays nothing (a customer rating KPI below
+        its minimum number of ratings). Actuals count only the records of the days the
+        employee was employed and in the plan. Employees are grouped by those effective
+        dates: one measure per source and distinct window (the whole period for most, one
+        per hire or leave date)."""
         windows = defaultdict(list)
         for employee in employees:
             figures = days[employee.id]
@@ -662,13 +719,16 @@ class KpiScorecard(models.Model):
             )
             windows[window].append(employee.id)
         values_by_line = {plan_line: {} for plan_line in plan.line_ids}
+        unpayable_by_line = {plan_line: set() for plan_line in plan.line_ids}
         for (window_from, window_to), employee_ids in windows.items():
-            measured = plan.line_ids.definition_id._measure(
-                employees.browse(employee_ids), window_from, window_to
-            )
+            window_employees = employees.browse(employee_ids)
+            measured = plan.line_ids.definition_id._measure(window_employees, window_from, window_to)
             for plan_line in plan.line_ids:
                 values_by_line[plan_line].update(measured[plan_line.definition_id.id])
-        return values_by_line
+                unpayable_by_line[plan_line] |= plan_line.definition_id._get_unpayable_employees(
+                    window_employees, window_from, window_to
+                )
+        return values_by_line, unpayable_by_line
 
     def _prepare_days_vals(self, figures):
         """The day figures of the scorecard ``self`` from ``kpi.employment._get_days``."""
@@ -761,7 +821,7 @@ class KpiScorecard(models.Model):
             line.id, line_input["definition_id"], line_input["weight"], line_input["target"],
             figures["target"], figures["prorated"], line_input["threshold"], line_input["cap"],
             line_input["actual"], figures["achievement"], figures["score"], figures["payout"],
-            figures["bonus"], figures["is_gate"],
+            figures["bonus"], figures["is_gate"], bool(line_input.get("below_min_count")),
         )
 
     def _get_adjusted_values(self):
@@ -797,6 +857,16 @@ class KpiScorecard(models.Model):
             if not rows:
                 continue
             model.flush_model(fnames)
+            # False is the ORM's empty value; in VALUES it would make a text or date
+            # column boolean: NULL instead for all but boolean fields
+            empty_as_null = [model._fields[fname].type != "boolean" for fname in fnames]
+            rows = [
+                (row[0], *(
+                    None if value is False and to_null else value
+                    for value, to_null in zip(row[1:], empty_as_null, strict=True)
+                ))
+                for row in rows
+            ]
             columns = SQL(", ").join(SQL.identifier(fname) for fname in fnames)
             assignments = SQL(", ").join(
                 SQL(
@@ -879,6 +949,103 @@ class KpiScorecard(models.Model):
             self.leave_days,
             leave_cuts_base=self.plan_id.leave_reduces_base,
         )
+
+    # ------------------------------------------------------------------
+    # Business: what-if
+    # ------------------------------------------------------------------
+    def what_if(self, actuals):
+        """Achievement, payout and bonus of this scorecard if its KPIs had the actuals
+        ``actuals`` (``{kpi_code: actual}``; KPIs not given keep their actual). Nothing is
+        written: the one calculator (``engine/scorecard.compute``) runs on the same input
+        as ``_refresh_figures`` (each line's ``_get_calculator_line`` with the latest
+        audited adjustments, the scorecard's proration factor, its share of the bonus
+        base, nothing when it is not assessed), the hypothetical actuals put in.
+
+        :return: ``{"score", "bonus", "days_left", "lines": {kpi_code: {"actual",
+            "target", "achievement", "score", "payout", "bonus", "still_needed"}}}``;
+            ``days_left`` (available working days from today to the end of a running
+            period, else ``None``) and ``still_needed`` (how much more of a count or sum
+            KPI, higher is better, reaches 100 % of its target, from the real actual) help
+            the agent plan the rest of the month.
+        """
+        self.ensure_one()
+        self.check_access("read")
+        parsed = self._parse_what_if_actuals(actuals or {})
+        # read access was checked above; adjustments and the bonus base are read as
+        # superuser, like the computation
+        card_sudo = self.sudo()
+        lines_sudo = card_sudo.line_ids
+        adjusted = card_sudo._get_adjusted_values()
+        inputs = []
+        for line_sudo in lines_sudo:
+            line_input = dict(line_sudo._get_calculator_line(), **adjusted.get(line_sudo.id, {}))
+            if line_sudo.code in parsed:
+                line_input["actual"] = parsed[line_sudo.code]
+            inputs.append(line_input)
+        bases = card_sudo._get_bonus_bases()
+        base = card_sudo._get_bonus_base(bases.get(card_sudo.employee_id.id) or card_sudo.plan_id.bonus_base)
+        result = engine_scorecard.compute(
+            inputs,
+            card_sudo.prorate_factor,
+            base if card_sudo.is_assessed else 0.0,
+            card_sudo.currency_id.round,
+        )
+        lines = {}
+        for line_sudo, line_input, figures in zip(lines_sudo, inputs, result["lines"], strict=True):
+            lines[line_sudo.code] = {
+                "actual": line_input["actual"],
+                "target": figures["target"],
+                "achievement": figures["achievement"],
+                "score": figures["score"],
+                "payout": figures["payout"],
+                "bonus": figures["bonus"],
+                "still_needed": line_sudo._get_still_needed(),
+            }
+        return {
+            "score": result["score"],
+            "bonus": result["bonus"],
+            "days_left": card_sudo._get_days_left() if self.is_provisional else None,
+            "lines": lines,
+        }
+
+    def _parse_what_if_actuals(self, actuals):
+        """``{kpi_code: float}`` of ``actuals``; a code not on the scorecard or a value
+        that is no number (or negative) raises a ValidationError naming the KPI."""
+        codes = set(self.line_ids.mapped("code"))
+        parsed = {}
+        for code, value in actuals.items():
+            if code not in codes:
+                raise ValidationError(
+                    self.env._("Scorecard %(scorecard)s has no KPI %(kpi)s.", scorecard=self.display_name, kpi=code)
+                )
+            if value is None or str(value).strip() == "":
+                continue
+            try:
+                number = float(str(value).strip())
+            except ValueError:
+                number = math.nan
+            if not math.isfinite(number) or number < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Scorecard %(scorecard)s, KPI %(kpi)s: %(value)s is not a number of zero or more.",
+                        scorecard=self.display_name,
+                        kpi=code,
+                        value=value,
+                    )
+                )
+            parsed[code] = number
+        return parsed
+
+    def _get_days_left(self):
+        """Available working days of the employee from today to the end of the period
+        (the schedule, public holidays and prorating time off excluded)."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        start = max(today, self.date_from)
+        if start > self.date_to:
+            return 0.0
+        working, leave = self._get_proration_days(self.employee_id, start, self.date_to)[self.employee_id.id]
+        return max(working - leave, 0.0)
 
     def _log_computation(self, old_states=None):
         """One chatter note per scorecard, created in one batch, authored by the user who
@@ -1310,6 +1477,55 @@ class KpiScorecardLine(models.Model):
                 else "000"
             )
 
+    below_min_count = fields.Boolean(
+        string="Too few ratings",
+        readonly=True,
+        help="A customer rating KPI with fewer ratings in the period than its minimum: it pays nothing.",
+    )
+    band = fields.Selection(
+        BANDS,
+        compute="_compute_band",
+        store=True,
+        help="Red below the plan line's red limit (default: the threshold), amber below its "
+        "green limit (default: the target, 100 %), green from it.",
+    )
+    band_text = fields.Char(
+        string="Band explained", compute="_compute_band_text",
+        help="The band in words, for readers who do not tell the colours apart.",
+    )
+
+    @api.depends("achievement", "plan_line_id.band_red_below", "plan_line_id.band_green_from")
+    def _compute_band(self):
+        for line in self:
+            line.band = engine_band.band(line.achievement, *line._get_band_limits())
+
+    def _get_band_limits(self):
+        """``(red below, green from)``: the plan line's limits, else the threshold and 100 %."""
+        self.ensure_one()
+        plan_line = self.plan_line_id
+        if plan_line:
+            return plan_line.band_red_below, plan_line.band_green_from
+        return self.threshold, 100.0
+
+    @api.depends("band", "achievement")
+    def _compute_band_text(self):
+        for line in self:
+            red_below, green_from = line._get_band_limits()
+            line.band_text = line.band and {
+                "red": self.env._(
+                    "Red: %(achievement)s %% is below %(limit)s %%.",
+                    achievement=round(line.achievement, 2), limit=round(red_below, 2),
+                ),
+                "amber": self.env._(
+                    "Amber: %(achievement)s %% is below the target (%(limit)s %%).",
+                    achievement=round(line.achievement, 2), limit=round(green_from, 2),
+                ),
+                "green": self.env._(
+                    "Green: %(achievement)s %% reaches the target (%(limit)s %%).",
+                    achievement=round(line.achievement, 2), limit=round(green_from, 2),
+                ),
+            }[line.band]
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -1371,4 +1587,117 @@ class KpiScorecardLine(models.Model):
             "threshold": self.threshold,
             "scale": (plan_line.payout_scale_id or self.scorecard_id.plan_id.payout_scale_id)._get_scale(),
             "is_gate": plan_line.is_gate if plan_line else self.is_gate,
+            "below_min_count": self.below_min_count,
         }
+
+    # ------------------------------------------------------------------
+    # Drill-down: the records behind the actual
+    # ------------------------------------------------------------------
+    def action_view_records(self):
+        """The records behind this line's actual (orders, tickets, calls, manual values,
+        domain records), selected by the provider's own filter."""
+        self.ensure_one()
+        self.check_access("read")
+        model, domain = self._get_records_domain()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "%(kpi)s: records of %(scorecard)s",
+                kpi=self.definition_id.display_name,
+                scorecard=self.scorecard_id.display_name,
+            ),
+            "res_model": model,
+            "domain": domain,
+            "views": [(False, "list"), (False, "form")],
+            "view_mode": "list,form",
+            "context": {"create": False},
+        }
+
+    def _get_records_domain(self):
+        """``(model, domain)`` of the records behind the actual: the provider's filter
+        for this line's employee and period (read as superuser, like the computation;
+        the caller checked its access to the line)."""
+        self.ensure_one()
+        definition_sudo = self.definition_id.sudo()
+        provider_sudo = definition_sudo._get_provider().sudo()
+        return provider_sudo._get_records_domain(
+            definition_sudo, self.sudo().employee_id, self.date_from, self.date_to
+        )
+
+    def _get_portal_records(self, limit=PORTAL_RECORDS_LIMIT):
+        """The records behind the actual as the portal shows them: ``{"columns": [label],
+        "rows": [[text]], "count": int}``, the agent's own data only (customer numbers
+        masked but for their last 3 digits). Called with ``sudo`` after the portal's
+        access check."""
+        self.ensure_one()
+        model, domain = self._get_records_domain()
+        records = self.env[model].sudo().search(domain, limit=limit, order=PORTAL_RECORDS_ORDER.get(model))
+        count = self.env[model].sudo().search_count(domain) if len(records) >= limit else len(records)
+        columns, row = self._portal_record_columns(model)
+        return {"columns": columns, "rows": [row(record) for record in records], "count": count}
+
+    def _portal_record_columns(self, model):
+        """``(labels, record → [text])`` for the portal drill-down of ``model``."""
+        env = self.env
+        currency = self.currency_id
+        tz = self.company_id.resource_calendar_id.tz or "UTC"
+
+        def when(value):
+            return format_datetime(env, value, tz=tz) if value else ""
+
+        def amount(value):
+            return formatLang(env, value, currency_obj=currency)
+
+        if model == "sale.order":
+            return [env._("Order"), env._("Date"), env._("Amount")], lambda order: [
+                order.name, when(order.date_order), amount(order.amount_untaxed)
+            ]
+        if model == "sale.order.line":
+            return [env._("Order"), env._("Date"), env._("Product"), env._("Quantity")], lambda line: [
+                line.order_id.name, when(line.order_id.date_order), line.product_id.display_name,
+                formatLang(env, line.product_uom_qty),
+            ]
+        if model == "helpdesk.ticket":
+            return [env._("Ticket"), env._("Due"), env._("Closed")], lambda ticket: [
+                ticket.display_name, when(ticket.kpi_due_date), when(ticket.closed_date)
+            ]
+        if model == "kpi.call":
+            directions = dict(env["kpi.call"]._fields["direction"]._description_selection(env))
+            return [env._("Time"), env._("Direction"), env._("Talk time (s)"), env._("Number")], lambda call: [
+                when(call.start), directions.get(call.direction, ""), str(call.duration or 0),
+                mask_phone(call.phone),
+            ]
+        if model == "rating.rating":
+            return [env._("Ticket"), env._("Rated on"), env._("Rating")], lambda rating: [
+                rating.res_name, when(rating.kpi_rated_on), formatLang(env, rating.rating, digits=0)
+            ]
+        if model == "kpi.manual.value":
+            return [env._("Date"), env._("Value"), env._("Note")], lambda value: [
+                format_date(env, value.date), formatLang(env, value.value, digits=2), value.note or ""
+            ]
+        definition = self.definition_id.sudo()
+        columns = [env._("Record"), env._("Date")]
+        value_field = definition.domain_value_field if definition.domain_aggregate in ("sum", "avg") else None
+        if value_field:
+            columns.append(env._("Value"))
+
+        def domain_row(record):
+            date_value = record[definition.domain_date_field]
+            row = [
+                record.display_name,
+                when(date_value) if isinstance(date_value, datetime) else format_date(env, date_value),
+            ]
+            if value_field:
+                row.append(formatLang(env, record[value_field]))
+            return row
+
+        return columns, domain_row
+
+    def _get_still_needed(self):
+        """How much more a count or sum KPI (higher is better) needs to reach 100 % of its
+        target; ``None`` for averages, rates and lower-is-better KPIs (their target is a
+        level to hold, not an amount to add)."""
+        self.ensure_one()
+        if self.direction != "higher" or self.definition_id._get_aggregation() not in ("count", "sum"):
+            return None
+        return max(self.target - self.actual, 0.0)

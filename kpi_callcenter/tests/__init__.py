@@ -36,3 +36,8 @@ from . import test_rpc_attack
 from . import test_hr_days
 from . import test_hr_life
 from . import test_count_display
+from . import test_what_if
+from . import test_drilldown
+from . import test_bands
+from . import test_ratings
+from . import test_ignored_numbers

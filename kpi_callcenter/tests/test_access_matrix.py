@@ -81,6 +81,7 @@ class TestAccessMatrix(KpiCommon):
         for index, agent in enumerate(cls.agents):
             cls.env["kpi.call"].create(cls._call_vals(agent, f"fixture-{index}"))
         cls.env.flush_all()
+        cls.department = cls.env["hr.department"].create({"name": "Matrix department", "company_id": cls.company.id})
         cls.matrix = load_matrix()
 
     # ------------------------------------------------------------------
@@ -132,6 +133,10 @@ class TestAccessMatrix(KpiCommon):
             ),
             "kpi.scorecard.line": (
                 lambda e: {"scorecard_id": self._card(e).id, "definition_id": self.spare.id}, None
+            ),
+            "kpi.employee.transfer": (
+                lambda e: {"employee_id": e.id, "date": date(2027, 3, 16), "department_id": self.department.id},
+                {"note": "Moved"},
             ),
             "kpi.manual.value": (
                 lambda e: {"employee_id": e.id, "definition_id": self.csat.id, "date": date(2027, 3, 12),

@@ -56,7 +56,19 @@ from datetime import datetime
 from odoo.tests import BaseCase, tagged
 from odoo.tools import file_open
 
-from ..engine import achievement, callgap, cdr, costing, days, payout, period, proration, scorecard
+from ..engine import (
+    achievement,
+    band,
+    callgap,
+    cdr,
+    costing,
+    days,
+    ignored_numbers,
+    payout,
+    period,
+    proration,
+    scorecard,
+)
 
 MASTER_CSV = "kpi_callcenter/tests/data/Master.csv"
 
@@ -93,7 +105,9 @@ def iter_calls_count(rows):
 @tagged("post_install", "-at_install", "kpi_engine")
 class TestEngineDoctests(BaseCase):
     def test_doctests(self):
-        for module in (achievement, proration, payout, scorecard, costing, cdr, callgap, days, period):
+        for module in (
+            achievement, proration, payout, scorecard, costing, cdr, callgap, days, period, band, ignored_numbers
+        ):
             with self.subTest(module=module.__name__):
                 result = doctest.testmod(module)
                 self.assertGreater(result.attempted, 0)

@@ -70,6 +70,22 @@ class TestPlanHealth(KpiCommon):
         self.assertEqual(issues[0]["plan_line_id"], plan.line_ids.filtered(
             lambda line: line.definition_id == weather).id)
 
+    def test_opposing_kpis_without_quality_is_a_warning(self):
+        inbound = self._create_definition("IN", "call", "inbound_count", name="Inbound calls")
+        aht = self._create_definition("AHT", "call", "avg_handle_time", name="Handle time", direction="lower")
+        plan = self._create_plan([(inbound, 50, 300), (aht, 50, 240)], activate=False, name="Rush")
+        issues = plan._get_health_issues()
+        self.assertEqual([(i["rule"], i["severity"]) for i in issues], [("opposing", "warning")])
+        self.assertIn("[IN] Inbound calls, [AHT] Handle time", issues[0]["message"])
+        # a quality KPI (survey values) balances them
+        balanced = self._create_plan(
+            [(inbound, 40, 300), (aht, 30, 240), (self.csat, 30, 90)], activate=False, name="Balanced"
+        )
+        self.assertNotIn("opposing", self._rules(balanced))
+        # handle time alone (no volume KPI) opposes nothing
+        alone = self._create_plan([(aht, 50, 240), (self.calls, 50, 100)], activate=False, name="Alone")
+        self.assertNotIn("opposing", self._rules(alone))
+
     def test_coverage_uncovered_peer_and_double_standards(self):
         job = self._create_job("Telesales agent")
         self.agents.job_id = job

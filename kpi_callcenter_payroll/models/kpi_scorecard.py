@@ -5,6 +5,8 @@ from markupsafe import Markup
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+KPI_BONUS_CODE = "KPI_BONUS"
+
 
 class KpiScorecard(models.Model):
     _inherit = "kpi.scorecard"
@@ -22,6 +24,32 @@ class KpiScorecard(models.Model):
     def _get_workflow_fields(self):
         # Only the payroll bridge links a scorecard to the payslip that paid it.
         return super()._get_workflow_fields() | {"payslip_id"}
+
+    def _get_statement_payslip(self):
+        """What the statement says of the payslip that paid this scorecard: ``{"number",
+        "name", "date_from", "date_to", "line_name", "line_amount", "scorecard_count"}``, or
+        ``None`` when it is not paid. The amount is the payslip's ``KPI_BONUS`` line (for all
+        the scorecards the payslip paid: ``scorecard_count``).
+
+        Read as superuser after the caller's read access to the scorecard: the employee
+        and KPI officers need not read payslips to see which one paid them.
+        """
+        self.ensure_one()
+        self.check_access("read")
+        payslip_sudo = self.sudo().payslip_id
+        if not payslip_sudo:
+            return None
+        line_sudo = payslip_sudo.line_ids.filtered(lambda line: line.code == KPI_BONUS_CODE)[:1]
+        return {
+            "number": payslip_sudo.number or payslip_sudo.name,
+            "name": payslip_sudo.name,
+            "date_from": payslip_sudo.date_from,
+            "date_to": payslip_sudo.date_to,
+            "line_name": line_sudo.name or KPI_BONUS_CODE,
+            "line_code": KPI_BONUS_CODE,
+            "line_amount": line_sudo.total,
+            "scorecard_count": len(payslip_sudo.kpi_scorecard_ids),
+        }
 
     def _mark_paid(self, payslip):
         """Paid by ``payslip``: state ``paid``, linked to it, final.

@@ -43,6 +43,32 @@ class TestKpiPayroll(KpiPayrollCommon):
         # the other agents' scorecards are untouched
         self.assertEqual(set((self.scorecards - self.card1).mapped("state")), {"confirmed"})
 
+    def test_statement_names_the_payslip(self):
+        """The statement of a paid scorecard names its payslip (number, period) and the
+        KPI_BONUS line, whose amount equals the scorecard's bonus to the đồng."""
+        self.assertIsNone(self.card1._get_statement_payslip())
+        payslip = self._payslip(self.agent1)
+        payslip.compute_sheet()
+        payslip.action_payslip_done()
+        # the payslip's number, or its name when the payroll numbers no payslip
+        reference = payslip.number or payslip.name
+        paid_by = self.card1.with_user(self.user_officer)._get_statement_payslip()
+        # 64 pieces / 100 → 64 % × 1,000,000 = 640,000 VND, the KPI_BONUS line
+        self.assertEqual(paid_by["number"], reference)
+        self.assertEqual((paid_by["date_from"], paid_by["date_to"]), (self.date_from, self.date_to))
+        self.assertEqual(paid_by["line_code"], "KPI_BONUS")
+        self.assertEqual(self.vnd.compare_amounts(paid_by["line_amount"], self.card1.bonus_amount), 0)
+        self.assertEqual(paid_by["line_amount"], 640_000)
+        self.assertEqual(paid_by["scorecard_count"], 1)
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "kpi_callcenter.kpi_scorecard_report_statement", self.card1.ids
+        )[0].decode()
+        self.assertIn("o_kpi_statement_payslip", html)
+        self.assertIn(reference, html)
+        self.assertIn("640,000", html.split("o_kpi_payslip_amount", 1)[1][:200])
+        # the payslip lists the scorecard it paid
+        self.assertEqual(payslip.sudo().kpi_scorecard_ids, self.card1)
+
     def test_refetch_payslip_data_fills_the_input(self):
         """As with the form's "Refetch Payslip Data" button: the inputs are filled from the
         structure, the KPI bonus already in."""
