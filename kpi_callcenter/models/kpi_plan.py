@@ -1196,7 +1196,7 @@ class KpiPlanLine(models.Model):
                 raise ValidationError(
                     self.env._(
                         "%(line)s, field Red below: %(red)s %% is above Green from (%(green)s %%).",
-                        line=f"{line.plan_id.display_name} / {line.definition_id.display_name}",
+                        line=" / ".join((line.plan_id.display_name, line.definition_id.display_name)),
                         red=line.band_red_below,
                         green=line.band_green_from,
                     )
