@@ -176,7 +176,8 @@ def compute(cards, teams, round_amount=None):
     :return: ``{card key: {"lines": {line key: figures}, "score", "bonus"}}``; the
         figures are :func:`.scorecard.compute`'s, a team line's with the team's
         achievement, score and payout, the member's share as ``bonus`` and
-        ``team_actual``, ``team_target``, ``team_size``, ``individual_achievement``,
+        ``team_actual``, ``team_target``, ``team_size``, ``individual_target`` (the
+        member's own prorated target), ``individual_achievement``,
         ``individual_score``, ``pool_base`` (the pool at a payout of 100 %),
         ``pool_amount``, ``pool_contribution`` and ``pool_share`` (%)
 
@@ -311,6 +312,7 @@ def compute(cards, teams, round_amount=None):
                 team_actual=figures["actual"],
                 team_target=figures["target"],
                 team_size=len(members),
+                individual_target=own["target"],
                 individual_achievement=own["achievement"],
                 individual_score=own["score"],
                 pool_base=round_amount(pool_base),

@@ -39,6 +39,10 @@ from .kpi_plan_health_issue import HEALTH_RULES
 
 _logger = logging.getLogger(__name__)
 
+LINE_SCOPES = [("individual", "Individual"), ("team", "Team")]
+TEAM_BASES = [("manager", "Manager"), ("department", "Department")]
+POOL_SPLITS = [("equal", "Equally"), ("by_score", "By individual score"), ("by_days", "By available days")]
+
 
 class KpiReplay:
     """Actuals and proration factors of ``employees`` for past periods, each read once.
@@ -1180,6 +1184,27 @@ class KpiPlanLine(models.Model):
         "amber. Default: 100 % (the target).",
     )
 
+    scope = fields.Selection(
+        LINE_SCOPES,
+        required=True,
+        default="individual",
+        help="Individual: measured on each employee. Team: measured over all the members of "
+        "the employee's team; the bonus of this KPI over all members forms a pool split "
+        "among them.",
+    )
+    team_basis = fields.Selection(
+        TEAM_BASES,
+        help="Team KPIs: who makes a team. Manager: the employees under one manager (the "
+        "manager too when assigned to the plan). Department: the employees of one department.",
+    )
+    pool_split = fields.Selection(
+        POOL_SPLITS,
+        string="Pool split",
+        help="Team KPIs: how the pool is split among the members: equally, in proportion to "
+        "each member's own score on this KPI, or to their available days. Members not "
+        "assessed (no work, no bonus) get no share.",
+    )
+
     _sql_constraints = [
         ("definition_uniq", "unique(plan_id, definition_id)", "A KPI appears once per plan."),
     ]
@@ -1224,6 +1249,35 @@ class KpiPlanLine(models.Model):
                 raise ValidationError(
                     self.env._("%(line)s: a weight cannot exceed 100 %%.", line=label)
                 )
+
+    @api.constrains("scope", "team_basis", "pool_split")
+    def _check_team_pool(self):
+        for line in self.filtered(lambda plan_line: plan_line.scope == "team"):
+            missing = [fname for fname in ("team_basis", "pool_split") if not line[fname]]
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "%(line)s: a team KPI needs %(fields)s.",
+                        line=f"{line.plan_id.display_name} / {line.definition_id.display_name}",
+                        fields=", ".join(line._fields[fname]._description_string(self.env) for fname in missing),
+                    )
+                )
+
+    def _get_team_key(self, employee, team_leaders):
+        """The team of ``employee`` for this team KPI: ``("manager", id)`` of the manager
+        whose team they are in (their own when they lead employees of the plan:
+        ``team_leaders`` are the ids of the managers of the plan's employees in the
+        period), ``("department", id)``, or ``("employee", id)`` alone when they have
+        neither manager nor department."""
+        self.ensure_one()
+        if self.team_basis == "department":
+            if employee.department_id:
+                return ("department", employee.department_id.id)
+        elif employee.id in team_leaders:
+            return ("manager", employee.id)
+        elif employee.parent_id:
+            return ("manager", employee.parent_id.id)
+        return ("employee", employee.id)
 
     def _get_calculator_line(self):
         """This KPI as ``engine/scorecard.py`` takes it, without the actual: full-period
