@@ -32,8 +32,8 @@ from odoo.tools import float_compare, formatLang
 
 from ..engine import calibration as engine_calibration
 from ..engine import period as engine_period
+from ..engine import pool as engine_pool
 from ..engine import proration as engine_proration
-from ..engine import scorecard as engine_scorecard
 from .kpi_definition import OPPOSING_KPIS, QUALITY_MEASURES
 from .kpi_plan_health_issue import HEALTH_RULES
 
@@ -932,6 +932,40 @@ class KpiPlan(models.Model):
             )
         return issues
 
+    def _health_team_pool(self):
+        """Team KPIs whose assigned employees have no team-mate in the plan (no shared
+        manager or department): they would be measured, and paid, alone."""
+        team_lines = self.line_ids.filtered(lambda line: line.scope == "team")
+        employees = self._get_assigned_employees() if team_lines else self.env["hr.employee"]
+        leaders = set(employees.parent_id.ids)
+        issues = []
+        for line in team_lines:
+            teams = defaultdict(lambda: self.env["hr.employee"])
+            for employee in employees:
+                teams[line._get_team_key(employee, leaders)] |= employee
+            alone = self.env["hr.employee"].union(*(team for team in teams.values() if len(team) == 1))
+            if alone:
+                issues.append(
+                    self._health_issue(
+                        "team_pool",
+                        "warning",
+                        self.env._(
+                            "Plan %(plan)s, team KPI %(kpi)s: %(count)s employees have no team-mate "
+                            "in the plan (same %(basis)s) and are measured alone: %(names)s.",
+                            plan=self.display_name,
+                            kpi=line.definition_id.display_name,
+                            count=len(alone),
+                            basis=dict(line._fields["team_basis"]._description_selection(self.env)).get(
+                                line.team_basis, ""
+                            ).lower(),
+                            names=", ".join(alone.mapped("name")),
+                        ),
+                        f"{line.id}:" + ",".join(str(i) for i in sorted(alone.ids)),
+                        line,
+                    )
+                )
+        return issues
+
     def _health_summary_html(self, issues):
         return Markup("<ul>%s</ul>") % Markup("").join(
             Markup("<li>%s</li>") % escape(issue["message"]) for issue in issues
@@ -1116,8 +1150,9 @@ class KpiPlan(models.Model):
 
     def _replay_bonus(self, employees, period, replay):
         """``{employee id: bonus}`` this plan would pay ``employees`` for ``period``,
-        computed by the scorecard calculator (``engine/scorecard.py``) as a scorecard
-        would be, without creating any scorecard."""
+        computed by the scorecard calculator (``engine/scorecard.py``, team lines pooled
+        by ``engine/pool.py`` over ``employees``) as a scorecard would be, without
+        creating any scorecard."""
         self.ensure_one()
         factors = replay.factors(period)
         replay.measure(self.line_ids.definition_id, period)
@@ -1126,19 +1161,31 @@ class KpiPlan(models.Model):
         # The caller checked its access to the plan; bonus bases are HR data.
         bases = {employee.id: employee.kpi_bonus_base for employee in employees.sudo()}
         currency = self.company_id.currency_id
-        result = {}
-        for employee in employees:
-            inputs = [
-                dict(templates[plan_line], actual=line_values.get(employee.id, 0.0))
-                for plan_line, line_values in values.items()
-            ]
-            result[employee.id] = engine_scorecard.compute(
-                inputs,
-                factors.get(employee.id, 1.0),
-                bases.get(employee.id) or self.bonus_base,
-                currency.round,
-            )["bonus"]
-        return result
+        # team lines pooled as the scorecards pool them (engine/pool.py); the proration
+        # factor stands for the available days of the split by days
+        cards = {
+            employee.id: {
+                "lines": {
+                    plan_line.id: dict(templates[plan_line], actual=line_values.get(employee.id, 0.0))
+                    for plan_line, line_values in values.items()
+                },
+                "factor": factors.get(employee.id, 1.0),
+                "base": bases.get(employee.id) or self.bonus_base,
+                "days": factors.get(employee.id, 1.0),
+            }
+            for employee in employees
+        }
+        leaders = set(employees.parent_id.ids)
+        teams = {
+            plan_line.id: {
+                "split": plan_line.pool_split,
+                "members": {employee.id: plan_line._get_team_key(employee, leaders) for employee in employees},
+            }
+            for plan_line in self.line_ids
+            if plan_line.scope == "team"
+        }
+        results = engine_pool.compute(cards, teams, currency.round)
+        return {employee_id: figures["bonus"] for employee_id, figures in results.items()}
 
 
 class KpiPlanLine(models.Model):

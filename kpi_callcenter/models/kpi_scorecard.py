@@ -703,7 +703,9 @@ class KpiScorecard(models.Model):
                 "days": figures["available_days"],
                 "full_base": base,
             }
-        locked_mates = self._get_team_mates(plan, date_from, date_to)
+        locked_mates = self._get_team_mates(plan, date_from, date_to).filtered(
+            lambda card: card.state in LOCKED_STATES
+        )
         results = self._compute_pools(plan, calcs, locked_mates._prepare_stored_calcs())
         card_rows, line_rows = [], []
         for card in self:
@@ -1701,7 +1703,10 @@ class KpiScorecardLine(models.Model):
             if self.team_basis == "department"
             else env._("the team of %(name)s", name=self.team_name)
         )
-        averaged = self.definition_id._get_aggregation() not in engine_pool.SUMMED_AGGREGATIONS
+        if self.definition_id._get_aggregation() in engine_pool.SUMMED_AGGREGATIONS:
+            how = env._("the sum of the members' prorated targets")
+        else:
+            how = env._("the members' values weighted by their available days")
         parts = [
             env._(
                 "Team KPI measured over the %(count)s members of %(team)s: team actual %(actual)s "
@@ -1710,9 +1715,7 @@ class KpiScorecardLine(models.Model):
                 team=team,
                 actual=number(self.team_actual),
                 target=number(self.team_target),
-                how=env._("the members' values weighted by their available days")
-                if averaged
-                else env._("the sum of the members' prorated targets"),
+                how=how,
                 achievement=number(round(self.achievement, 2)),
                 payout=number(round(self.payout, 2)),
             ),

@@ -137,8 +137,23 @@ class TestTeamPool(TeamPoolCommon):
         # agent 3 alone: 1,000,000 × 87 % = 870,000, all of the pool
         self.assertEqual(lines[2].bonus_amount, 870_000)
 
+    def test_health_check_warns_about_members_without_team_mate(self):
+        # by manager, the three agents make one team: no warning
+        issues = self.plan._refresh_health()
+        self.assertFalse([issue for issue in issues if issue["rule"] == "team_pool"])
+        # by department, agents 1 and 2 in Telesales, agent 3 without one: alone
+        department = self.env["hr.department"].create({"name": "Telesales", "company_id": self.company.id})
+        (self.agent1 | self.agent2).department_id = department
+        self.team_line.team_basis = "department"
+        issues = [issue for issue in self.plan._refresh_health() if issue["rule"] == "team_pool"]
+        self.assertEqual(len(issues), 1)
+        self.assertEqual(issues[0]["severity"], "warning")
+        self.assertIn("team KPI [SALES] SALES: 1 employees have no team-mate in the plan (same department)", issues[0]["message"])
+        self.assertIn("Agent 3", issues[0]["message"])
+        self.assertEqual(self.plan.health_issue_ids.filtered(lambda issue: issue.rule == "team_pool").plan_line_id, self.team_line)
+
     def test_team_line_needs_basis_and_split(self):
-        with self.assertRaisesRegex(ValidationError, "Team sales / SALES: a team KPI needs Pool split"):
+        with self.assertRaisesRegex(ValidationError, r"Team sales / \[SALES\] SALES: a team KPI needs Pool split"):
             self.team_line.pool_split = False
         with self.assertRaisesRegex(ValidationError, "a team KPI needs Team Basis"):
             self.team_line.team_basis = False
