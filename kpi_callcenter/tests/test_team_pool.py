@@ -211,6 +211,20 @@ class TestTeamPool(TeamPoolCommon):
         self.assertEqual(line["target"], 230.0)
         self.assertEqual(self._sales_line(card1).team_actual, 726.0)
 
+    def test_simulation_replays_the_pool(self):
+        # the pay-impact replay pools the team line as the scorecards do: equally
+        # 3,300,000 / 3; by days (the replay's proration factors 1, 1 and 20 / 23 stand for
+        # the available days) 3,300,000 × 23 / 66 = 1,150,000 and × 20 / 66 = 1,000,000
+        period = (self.date_from, self.date_to)
+        rows = self.plan._simulate_rows([period])
+        self.assertEqual({row["employee_id"]: row["new_bonus"] for row in rows}, dict.fromkeys(self.agents.ids, 1_100_000))
+        self.team_line.pool_split = "by_days"
+        rows = self.plan._simulate_rows([period])
+        self.assertEqual(
+            [row["new_bonus"] for row in sorted(rows, key=lambda row: row["employee_id"])],
+            [1_150_000, 1_150_000, 1_000_000],
+        )
+
     def test_statement_shows_the_share(self):
         card3 = self._cards()[2]
         html = self.env["ir.actions.report"]._render_qweb_html(REPORT, card3.ids)[0].decode()
