@@ -32,12 +32,16 @@ from odoo.tools import float_compare, formatLang
 
 from ..engine import calibration as engine_calibration
 from ..engine import period as engine_period
+from ..engine import pool as engine_pool
 from ..engine import proration as engine_proration
-from ..engine import scorecard as engine_scorecard
 from .kpi_definition import OPPOSING_KPIS, QUALITY_MEASURES
 from .kpi_plan_health_issue import HEALTH_RULES
 
 _logger = logging.getLogger(__name__)
+
+LINE_SCOPES = [("individual", "Individual"), ("team", "Team")]
+TEAM_BASES = [("manager", "Manager"), ("department", "Department")]
+POOL_SPLITS = [("equal", "Equally"), ("by_score", "By individual score"), ("by_days", "By available days")]
 
 
 class KpiReplay:
@@ -928,6 +932,40 @@ class KpiPlan(models.Model):
             )
         return issues
 
+    def _health_team_pool(self):
+        """Team KPIs whose assigned employees have no team-mate in the plan (no shared
+        manager or department): they would be measured, and paid, alone."""
+        team_lines = self.line_ids.filtered(lambda line: line.scope == "team")
+        employees = self._get_assigned_employees() if team_lines else self.env["hr.employee"]
+        leaders = set(employees.parent_id.ids)
+        issues = []
+        for line in team_lines:
+            teams = defaultdict(lambda: self.env["hr.employee"])
+            for employee in employees:
+                teams[line._get_team_key(employee, leaders)] |= employee
+            alone = self.env["hr.employee"].union(*(team for team in teams.values() if len(team) == 1))
+            if alone:
+                issues.append(
+                    self._health_issue(
+                        "team_pool",
+                        "warning",
+                        self.env._(
+                            "Plan %(plan)s, team KPI %(kpi)s: %(count)s employees have no team-mate "
+                            "in the plan (same %(basis)s) and are measured alone: %(names)s.",
+                            plan=self.display_name,
+                            kpi=line.definition_id.display_name,
+                            count=len(alone),
+                            basis=dict(line._fields["team_basis"]._description_selection(self.env)).get(
+                                line.team_basis, ""
+                            ).lower(),
+                            names=", ".join(alone.mapped("name")),
+                        ),
+                        f"{line.id}:" + ",".join(str(i) for i in sorted(alone.ids)),
+                        line,
+                    )
+                )
+        return issues
+
     def _health_summary_html(self, issues):
         return Markup("<ul>%s</ul>") % Markup("").join(
             Markup("<li>%s</li>") % escape(issue["message"]) for issue in issues
@@ -1112,8 +1150,9 @@ class KpiPlan(models.Model):
 
     def _replay_bonus(self, employees, period, replay):
         """``{employee id: bonus}`` this plan would pay ``employees`` for ``period``,
-        computed by the scorecard calculator (``engine/scorecard.py``) as a scorecard
-        would be, without creating any scorecard."""
+        computed by the scorecard calculator (``engine/scorecard.py``, team lines pooled
+        by ``engine/pool.py`` over ``employees``) as a scorecard would be, without
+        creating any scorecard."""
         self.ensure_one()
         factors = replay.factors(period)
         replay.measure(self.line_ids.definition_id, period)
@@ -1122,19 +1161,31 @@ class KpiPlan(models.Model):
         # The caller checked its access to the plan; bonus bases are HR data.
         bases = {employee.id: employee.kpi_bonus_base for employee in employees.sudo()}
         currency = self.company_id.currency_id
-        result = {}
-        for employee in employees:
-            inputs = [
-                dict(templates[plan_line], actual=line_values.get(employee.id, 0.0))
-                for plan_line, line_values in values.items()
-            ]
-            result[employee.id] = engine_scorecard.compute(
-                inputs,
-                factors.get(employee.id, 1.0),
-                bases.get(employee.id) or self.bonus_base,
-                currency.round,
-            )["bonus"]
-        return result
+        # team lines pooled as the scorecards pool them (engine/pool.py); the proration
+        # factor stands for the available days of the split by days
+        cards = {
+            employee.id: {
+                "lines": {
+                    plan_line.id: dict(templates[plan_line], actual=line_values.get(employee.id, 0.0))
+                    for plan_line, line_values in values.items()
+                },
+                "factor": factors.get(employee.id, 1.0),
+                "base": bases.get(employee.id) or self.bonus_base,
+                "days": factors.get(employee.id, 1.0),
+            }
+            for employee in employees
+        }
+        leaders = set(employees.parent_id.ids)
+        teams = {
+            plan_line.id: {
+                "split": plan_line.pool_split,
+                "members": {employee.id: plan_line._get_team_key(employee, leaders) for employee in employees},
+            }
+            for plan_line in self.line_ids
+            if plan_line.scope == "team"
+        }
+        results = engine_pool.compute(cards, teams, currency.round)
+        return {employee_id: figures["bonus"] for employee_id, figures in results.items()}
 
 
 class KpiPlanLine(models.Model):
@@ -1178,6 +1229,27 @@ class KpiPlanLine(models.Model):
         default=100.0,
         help="Achievement (%) from which the KPI shows green; between the two limits it shows "
         "amber. Default: 100 % (the target).",
+    )
+
+    scope = fields.Selection(
+        LINE_SCOPES,
+        required=True,
+        default="individual",
+        help="Individual: measured on each employee. Team: measured over all the members of "
+        "the employee's team; the bonus of this KPI over all members forms a pool split "
+        "among them.",
+    )
+    team_basis = fields.Selection(
+        TEAM_BASES,
+        help="Team KPIs: who makes a team. Manager: the employees under one manager (the "
+        "manager too when assigned to the plan). Department: the employees of one department.",
+    )
+    pool_split = fields.Selection(
+        POOL_SPLITS,
+        string="Pool split",
+        help="Team KPIs: how the pool is split among the members: equally, in proportion to "
+        "each member's own score on this KPI, or to their available days. Members not "
+        "assessed (no work, no bonus) get no share.",
     )
 
     _sql_constraints = [
@@ -1224,6 +1296,35 @@ class KpiPlanLine(models.Model):
                 raise ValidationError(
                     self.env._("%(line)s: a weight cannot exceed 100 %%.", line=label)
                 )
+
+    @api.constrains("scope", "team_basis", "pool_split")
+    def _check_team_pool(self):
+        for line in self.filtered(lambda plan_line: plan_line.scope == "team"):
+            missing = [fname for fname in ("team_basis", "pool_split") if not line[fname]]
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "%(line)s: a team KPI needs %(fields)s.",
+                        line=f"{line.plan_id.display_name} / {line.definition_id.display_name}",
+                        fields=", ".join(line._fields[fname]._description_string(self.env) for fname in missing),
+                    )
+                )
+
+    def _get_team_key(self, employee, team_leaders):
+        """The team of ``employee`` for this team KPI: ``("manager", id)`` of the manager
+        whose team they are in (their own when they lead employees of the plan:
+        ``team_leaders`` are the ids of the managers of the plan's employees in the
+        period), ``("department", id)``, or ``("employee", id)`` alone when they have
+        neither manager nor department."""
+        self.ensure_one()
+        if self.team_basis == "department":
+            if employee.department_id:
+                return ("department", employee.department_id.id)
+        elif employee.id in team_leaders:
+            return ("manager", employee.id)
+        elif employee.parent_id:
+            return ("manager", employee.parent_id.id)
+        return ("employee", employee.id)
 
     def _get_calculator_line(self):
         """This KPI as ``engine/scorecard.py`` takes it, without the actual: full-period

@@ -28,7 +28,9 @@ from ..engine import band as engine_band
 from ..engine import callgap
 from ..engine import chart as engine_chart
 from ..engine import days as engine_days
+from ..engine import pool as engine_pool
 from ..engine import scorecard as engine_scorecard
+from .kpi_plan import LINE_SCOPES, POOL_SPLITS, TEAM_BASES
 
 _logger = logging.getLogger(__name__)
 
@@ -56,6 +58,14 @@ HISTORY_PERIODS = 6
 LINE_FIGURES = (
     "definition_id", "weight", "target_full", "target", "prorated", "threshold", "cap", "actual",
     "achievement", "score", "payout", "bonus_amount", "is_gate", "below_min_count",
+    # team pools (engine/pool.py)
+    "scope", "team_basis", "pool_split", "team_name", "team_size", "team_actual", "team_target",
+    "individual_achievement", "pool_base", "pool_contribution", "pool_amount", "pool_share",
+)
+# the figures of a team line, from engine/pool.py's result
+POOL_FIGURES = (
+    "team_size", "team_actual", "team_target", "individual_achievement", "pool_base",
+    "pool_contribution", "pool_amount", "pool_share",
 )
 SCORECARD_FIGURES = (
     "working_days", "holiday_days", "leave_days", "absent_days", "available_days", "prorate_factor",
@@ -632,6 +642,9 @@ class KpiScorecard(models.Model):
         for card in self:
             groups[(card.plan_id, card.date_from, card.date_to)] |= card
         for (plan, date_from, date_to), cards in groups.items():
+            # a team is computed whole: its other unlocked scorecards are recomputed too
+            mates = cards._get_team_mates(plan, date_from, date_to)
+            cards |= mates.filtered(lambda card: card.state not in LOCKED_STATES)
             cards._recompute_figures(plan, date_from, date_to)
         return old_states
 
@@ -640,9 +653,14 @@ class KpiScorecard(models.Model):
         providers' actuals, the audited adjustments (the latest target and actual of each
         line), every figure from ``engine/scorecard.py``, one bulk write.
 
+        Team lines (``scope`` team) are pooled by ``engine/pool.py`` over the whole team:
+        the caller (``_recompute``) added the team's other unlocked scorecards to ``self``;
+        its locked ones (confirmed, paid) take part with their stored figures and are
+        not written (a paid figure never changes).
+
         Query count does not depend on ``len(self)``: one provider query per source (and
         filter set), one batched work-days computation per calendar, one batch create of
-        the missing lines, one UPDATE per table.
+        the missing lines, one search of the team-mates, one UPDATE per table.
         """
         plan._check_weights_sum()
         employees = self.employee_id
@@ -655,20 +673,10 @@ class KpiScorecard(models.Model):
         templates = {plan_line: plan_line._get_calculator_line() for plan_line in plan.line_ids}
         currency = plan.company_id.currency_id
         now = fields.Datetime.now()
-        card_rows, line_rows = [], []
+        calcs = {}
         for card in self:
             employee_id = card.employee_id.id
             figures = days[employee_id]
-            lines = [lines_by_key[(card.id, plan_line.id)] for plan_line in plan.line_ids]
-            inputs = [
-                dict(
-                    templates[plan_line],
-                    actual=values_by_line[plan_line].get(employee_id, 0.0),
-                    below_min_count=employee_id in unpayable_by_line[plan_line],
-                    **adjusted.get(line.id, {}),
-                )
-                for plan_line, line in zip(plan.line_ids, lines, strict=True)
-            ]
             # the bonus base follows the days in the plan; no work, no bonus
             base = engine_days.base_share(
                 bases.get(employee_id) or plan.bonus_base,
@@ -677,21 +685,41 @@ class KpiScorecard(models.Model):
                 figures["leave_days"],
                 leave_cuts_base=plan.leave_reduces_base,
             )
-            result = engine_scorecard.compute(
-                inputs,
-                figures["target_factor"],
-                base if figures["is_assessed"] else 0.0,
-                currency.round,
-            )
+            calcs[card] = {
+                "records": {
+                    plan_line.id: lines_by_key[(card.id, plan_line.id)] for plan_line in plan.line_ids
+                },
+                "lines": {
+                    plan_line.id: dict(
+                        templates[plan_line],
+                        actual=values_by_line[plan_line].get(employee_id, 0.0),
+                        below_min_count=employee_id in unpayable_by_line[plan_line],
+                        **adjusted.get(lines_by_key[(card.id, plan_line.id)].id, {}),
+                    )
+                    for plan_line in plan.line_ids
+                },
+                "factor": figures["target_factor"],
+                "base": base if figures["is_assessed"] else 0.0,
+                "days": figures["available_days"],
+                "full_base": base,
+            }
+        locked_mates = self._get_team_mates(plan, date_from, date_to).filtered(
+            lambda card: card.state in LOCKED_STATES
+        )
+        results = self._compute_pools(plan, calcs, locked_mates._prepare_stored_calcs())
+        card_rows, line_rows = [], []
+        for card in self:
+            calc, result = calcs[card], results[card]
             line_rows.extend(
-                self._prepare_line_figures(line, line_input, line_figures)
-                for line, line_input, line_figures in zip(lines, inputs, result["lines"], strict=True)
+                self._prepare_line_figures(calc["records"][key], calc["lines"][key], result["lines"][key])
+                for key in calc["lines"]
             )
+            base = calc["full_base"]
             card_rows.append(
                 self._prepare_card_figures(
                     card,
                     {
-                        **card._prepare_days_vals(figures),
+                        **card._prepare_days_vals(days[card.employee_id.id]),
                         "contract_gap_note": card._prepare_contract_gap_note(gaps.get(card.employee_id)),
                         "bonus_base": currency.round(base),
                         "score": result["score"],
@@ -782,46 +810,167 @@ class KpiScorecard(models.Model):
     def _refresh_figures(self):
         """Figures of ``self`` again from their stored lines (full-period targets,
         actuals, proration factor, days) and the latest audited adjustments, without
-        measuring: called when an adjustment is made. The state does not change."""
+        measuring: called when an adjustment is made. The state does not change.
+
+        A team line's pool is recomputed over the whole team: the team's other unlocked
+        scorecards are refreshed and written too (their share moves with the team's
+        actual); its other locked ones take part with their stored figures and keep them.
+        """
+        groups = defaultdict(lambda: self.browse())
+        for card in self:
+            groups[(card.plan_id, card.date_from, card.date_to)] |= card
+        card_rows, line_rows = [], []
+        for (plan, date_from, date_to), cards in groups.items():
+            mates = cards._get_team_mates(plan, date_from, date_to)
+            locked_mates = mates.filtered(lambda card: card.state in LOCKED_STATES)
+            cards |= mates - locked_mates
+            calcs = cards._prepare_stored_calcs()
+            results = cards._compute_pools(plan, calcs, locked_mates._prepare_stored_calcs())
+            for card in cards:
+                calc, result = calcs[card], results[card]
+                line_rows.extend(
+                    self._prepare_line_figures(calc["records"][key], calc["lines"][key], result["lines"][key])
+                    for key in calc["lines"]
+                )
+                card_rows.append(
+                    self._prepare_card_figures(
+                        card,
+                        {
+                            "bonus_base": card.currency_id.round(calc["full_base"]),
+                            "score": result["score"],
+                            "bonus_amount": result["bonus"],
+                        },
+                    )
+                )
+        self._write_figures(card_rows, line_rows)
+
+    def _prepare_stored_calcs(self):
+        """``{card: calculation}`` of ``self`` from their stored lines, days and the
+        latest audited adjustments, as ``_compute_pools`` takes them (``records``,
+        ``lines`` keyed alike, ``factor``, ``base`` — 0 when not assessed —, ``days``,
+        ``full_base``)."""
+        if not self:
+            return {}
         adjusted = self._get_adjusted_values()
         bases = self._get_bonus_bases()
-        card_rows, line_rows = [], []
+        calcs = {}
         for card in self:
-            lines = card.line_ids
-            inputs = [
-                dict(line._get_calculator_line(), **adjusted.get(line.id, {})) for line in lines
-            ]
+            records = {line.plan_line_id.id or -line.id: line for line in card.line_ids}
             base = card._get_bonus_base(bases.get(card.employee_id.id) or card.plan_id.bonus_base)
-            result = engine_scorecard.compute(
-                inputs,
-                card.prorate_factor,
-                base if card.is_assessed else 0.0,
-                card.currency_id.round,
+            calcs[card] = {
+                "records": records,
+                "lines": {
+                    key: dict(line._get_calculator_line(), **adjusted.get(line.id, {}))
+                    for key, line in records.items()
+                },
+                "factor": card.prorate_factor,
+                "base": base if card.is_assessed else 0.0,
+                "days": card.available_days,
+                "full_base": base,
+            }
+        return calcs
+
+    # ------------------------------------------------------------------
+    # Business: team pools
+    # ------------------------------------------------------------------
+    def _get_team_mates(self, plan, date_from, date_to):
+        """The other scorecards of ``plan`` and the period in a team of ``self`` for one
+        of the plan's team lines (none when the plan has no team line). One search."""
+        team_lines = plan.line_ids.filtered(lambda plan_line: plan_line.scope == "team")
+        if not team_lines or not self:
+            return self.browse()
+        # the caller checked its access to ``self``; a team's scorecards are part of
+        # its computation whoever computes
+        period_cards_sudo = self.sudo().search(
+            [("plan_id", "=", plan.id), ("date_from", "=", date_from), ("date_to", "=", date_to)]
+        )
+        period_cards = self.browse(period_cards_sudo.ids) | self
+        leaders = set(period_cards.sudo().employee_id.parent_id.ids)
+        mates = self.browse()
+        for plan_line in team_lines:
+            keys = {plan_line._get_team_key(card.sudo().employee_id, leaders) for card in self}
+            mates |= period_cards.filtered(
+                lambda card, plan_line=plan_line, keys=keys: plan_line._get_team_key(
+                    card.sudo().employee_id, leaders
+                ) in keys
             )
-            line_rows.extend(
-                self._prepare_line_figures(line, line_input, figures)
-                for line, line_input, figures in zip(lines, inputs, result["lines"], strict=True)
-            )
-            card_rows.append(
-                self._prepare_card_figures(
-                    card,
-                    {
-                        "bonus_base": card.currency_id.round(base),
-                        "score": result["score"],
-                        "bonus_amount": result["bonus"],
-                    },
+        return mates - self
+
+    def _compute_pools(self, plan, calcs, stored_calcs):
+        """Every figure of the scorecards ``calcs`` (``{card: calculation}``, see
+        ``_prepare_stored_calcs``), team lines pooled by ``engine/pool.py`` together with
+        the team-mates ``stored_calcs`` (locked: read, never written).
+
+        :return: ``{card: {"lines": {key: figures}, "score", "bonus"}}`` for the cards of
+            ``calcs``, each line's figures with the team fields of ``LINE_FIGURES``
+        """
+        every = {**stored_calcs, **calcs}
+        team_lines = plan.line_ids.filtered(lambda plan_line: plan_line.scope == "team")
+        teams, names = {}, {}
+        if team_lines:
+            cards = self.browse().union(*every)
+            leaders = set(cards.sudo().employee_id.parent_id.ids)
+            keys = {
+                (plan_line.id, card.id): plan_line._get_team_key(card.sudo().employee_id, leaders)
+                for plan_line in team_lines
+                for card in cards
+            }
+            teams = {
+                plan_line.id: {
+                    "split": plan_line.pool_split,
+                    "members": {card: keys[(plan_line.id, card.id)] for card in cards},
+                }
+                for plan_line in team_lines
+            }
+            names = self._get_team_names(set(keys.values()))
+        results = engine_pool.compute(
+            {card: {key: calc[key] for key in ("lines", "factor", "base", "days")} for card, calc in every.items()},
+            teams,
+            plan.company_id.currency_id.round,
+        )
+        plan_lines = {plan_line.id: plan_line for plan_line in plan.line_ids}
+        for card in calcs:
+            for key, figures in results[card]["lines"].items():
+                team = teams.get(key)
+                plan_line = plan_lines.get(key)
+                figures.update(
+                    scope="team" if team else "individual",
+                    team_basis=plan_line.team_basis if team else False,
+                    pool_split=plan_line.pool_split if team else False,
+                    team_name=names.get(team["members"][card], False) if team else False,
                 )
-            )
-        self._write_figures(card_rows, line_rows)
+        return {card: results[card] for card in calcs}
+
+    @api.model
+    def _get_team_names(self, team_keys):
+        """``{team key: name}``: the name of the team's manager, department or lone
+        employee (read as superuser: a member may not read their manager's record)."""
+        ids = defaultdict(set)
+        for kind, record_id in team_keys:
+            ids[kind].add(record_id)
+        employees_sudo = self.env["hr.employee"].sudo().browse(ids["manager"] | ids["employee"])
+        departments_sudo = self.env["hr.department"].sudo().browse(ids["department"])
+        names = {("department", department.id): department.name for department in departments_sudo}
+        for employee in employees_sudo:
+            names[("manager", employee.id)] = names[("employee", employee.id)] = employee.name
+        return names
 
     @api.model
     def _prepare_line_figures(self, line, line_input, figures):
-        """A row of ``LINE_FIGURES`` (with the line's id first) for ``_write_figures``."""
+        """A row of ``LINE_FIGURES`` (with the line's id first) for ``_write_figures``.
+        A team line keeps the member's own actual and prorated target in ``actual`` and
+        ``target`` (the records behind them are theirs); its achievement, score and
+        payout are the team's, its bonus the member's share of the pool."""
+        team = figures.get("scope") == "team"
         return (
             line.id, line_input["definition_id"], line_input["weight"], line_input["target"],
-            figures["target"], figures["prorated"], line_input["threshold"], line_input["cap"],
+            figures["individual_target"] if team else figures["target"], figures["prorated"],
+            line_input["threshold"], line_input["cap"],
             line_input["actual"], figures["achievement"], figures["score"], figures["payout"],
             figures["bonus"], figures["is_gate"], bool(line_input.get("below_min_count")),
+            figures.get("scope") or "individual", figures.get("team_basis") or False,
+            figures.get("pool_split") or False, figures.get("team_name") or False,
+            *((figures[fname] if team else 0) for fname in POOL_FIGURES),
         )
 
     def _get_adjusted_values(self):
@@ -961,8 +1110,14 @@ class KpiScorecard(models.Model):
         audited adjustments, the scorecard's proration factor, its share of the bonus
         base, nothing when it is not assessed), the hypothetical actuals put in.
 
+        A team line takes the team as given: its actual is the stored team actual, moved
+        by the change of the employee's own actual for counts and sums (for averages and
+        ratios the team actual stays as computed); the bonus is the employee's stored
+        share of the pool at the team's new payout.
+
         :return: ``{"score", "bonus", "days_left", "lines": {kpi_code: {"actual",
-            "target", "achievement", "score", "payout", "bonus", "still_needed"}}}``;
+            "target", "team_actual", "team_target" (``None`` on individual lines),
+            "achievement", "score", "payout", "bonus", "still_needed"}}}``;
             ``days_left`` (available working days from today to the end of a running
             period, else ``None``) and ``still_needed`` (how much more of a count or sum
             KPI, higher is better, reaches 100 % of its target, from the real actual) help
@@ -976,25 +1131,40 @@ class KpiScorecard(models.Model):
         card_sudo = self.sudo()
         lines_sudo = card_sudo.line_ids
         adjusted = card_sudo._get_adjusted_values()
-        inputs = []
+        inputs, own_actuals = [], []
         for line_sudo in lines_sudo:
             line_input = dict(line_sudo._get_calculator_line(), **adjusted.get(line_sudo.id, {}))
             if line_sudo.code in parsed:
                 line_input["actual"] = parsed[line_sudo.code]
+            own_actuals.append(line_input["actual"])
+            if line_sudo.scope == "team" and card_sudo.prorate_factor > engine_pool.EPSILON:
+                line_input = dict(line_input, **line_sudo._get_what_if_team_input(line_input["actual"]))
             inputs.append(line_input)
         bases = card_sudo._get_bonus_bases()
         base = card_sudo._get_bonus_base(bases.get(card_sudo.employee_id.id) or card_sudo.plan_id.bonus_base)
+        currency = card_sudo.currency_id
         result = engine_scorecard.compute(
             inputs,
             card_sudo.prorate_factor,
             base if card_sudo.is_assessed else 0.0,
-            card_sudo.currency_id.round,
+            currency.round,
         )
         lines = {}
-        for line_sudo, line_input, figures in zip(lines_sudo, inputs, result["lines"], strict=True):
+        for line_sudo, line_input, own_actual, figures in zip(
+            lines_sudo, inputs, own_actuals, result["lines"], strict=True
+        ):
+            team = line_sudo.scope == "team"
+            if team:
+                # the member's share of the pool at the team's new payout (the pool at
+                # 100 % × payout); nothing when their own bonus on the line is closed
+                figures["bonus"] = currency.round(
+                    line_sudo.pool_base * figures["payout"] / 100.0 * line_sudo.pool_share / 100.0
+                ) if figures["bonus"] else 0.0
             lines[line_sudo.code] = {
-                "actual": line_input["actual"],
-                "target": figures["target"],
+                "actual": own_actual,
+                "target": line_sudo.target if team else figures["target"],
+                "team_actual": line_input["actual"] if team else None,
+                "team_target": figures["target"] if team else None,
                 "achievement": figures["achievement"],
                 "score": figures["score"],
                 "payout": figures["payout"],
@@ -1003,7 +1173,7 @@ class KpiScorecard(models.Model):
             }
         return {
             "score": result["score"],
-            "bonus": result["bonus"],
+            "bonus": currency.round(math.fsum(line["bonus"] for line in lines.values())),
             "days_left": card_sudo._get_days_left() if self.is_provisional else None,
             "lines": lines,
         }
@@ -1465,6 +1635,127 @@ class KpiScorecardLine(models.Model):
         help="Achievement range, for the achievement histogram per KPI.",
     )
 
+    # team pools: written by the computation (engine/pool.py)
+    scope = fields.Selection(LINE_SCOPES, readonly=True, default="individual")
+    team_basis = fields.Selection(TEAM_BASES, readonly=True)
+    pool_split = fields.Selection(POOL_SPLITS, string="Pool split", readonly=True)
+    team_name = fields.Char(
+        string="Team", readonly=True, help="Team KPI: the manager or department whose team it measures."
+    )
+    team_size = fields.Integer(readonly=True, help="Team KPI: members of the team with a scorecard in the plan.")
+    team_actual = fields.Float(
+        readonly=True, digits=(16, 2), help="Team KPI: the actual of the whole team (the employee's own is Actual)."
+    )
+    team_target = fields.Float(
+        readonly=True,
+        digits=(16, 2),
+        help="Team KPI: the sum of the members' prorated targets (counts and sums), so it follows "
+        "the team's size and absences; for averages and ratios their mean weighted by available days.",
+    )
+    individual_achievement = fields.Float(
+        string="Own achievement",
+        readonly=True,
+        digits=(16, 2),
+        help="Team KPI: the employee's own actual against their own prorated target (%); the "
+        "split by individual score uses it.",
+    )
+    pool_base = fields.Monetary(
+        readonly=True, help="Team KPI: the pool at a payout of 100 % (the members' bonus bases × weight)."
+    )
+    pool_contribution = fields.Monetary(
+        readonly=True, help="Team KPI: what the employee's own bonus on this KPI adds to the pool."
+    )
+    pool_amount = fields.Monetary(
+        string="Pool", readonly=True, help="Team KPI: the members' bonuses on this KPI, added up."
+    )
+    pool_share = fields.Float(
+        string="Share (%)", readonly=True, digits=(16, 2), help="Team KPI: the employee's share of the pool."
+    )
+    pool_explanation = fields.Text(
+        string="How the pool is split", compute="_compute_pool_explanation",
+        help="Team KPI: the team's figures, the pool and the employee's share in words.",
+    )
+
+    @api.depends(
+        "scope", "team_name", "team_size", "team_actual", "team_target", "achievement", "payout",
+        "pool_amount", "pool_share", "pool_split", "bonus_amount", "individual_achievement",
+    )
+    @api.depends_context("lang")
+    def _compute_pool_explanation(self):
+        for line in self:
+            line.pool_explanation = line._get_pool_explanation() if line.scope == "team" else False
+
+    def _get_pool_explanation(self):
+        """The team line in words: the team's actual and target, the pool, how it is split
+        and the employee's share."""
+        self.ensure_one()
+        env = self.env
+        card = self.scorecard_id
+
+        def number(value):
+            return formatLang(env, value, digits=2 if value % 1 else 0)
+
+        def amount(value):
+            return formatLang(env, value, currency_obj=self.currency_id)
+
+        team = (
+            env._("department %(name)s", name=self.team_name)
+            if self.team_basis == "department"
+            else env._("the team of %(name)s", name=self.team_name)
+        )
+        if self.definition_id._get_aggregation() in engine_pool.SUMMED_AGGREGATIONS:
+            how = env._("the sum of the members' prorated targets")
+        else:
+            how = env._("the members' values weighted by their available days")
+        parts = [
+            env._(
+                "Team KPI measured over the %(count)s members of %(team)s: team actual %(actual)s "
+                "of a team target of %(target)s (%(how)s) = %(achievement)s %%, payout %(payout)s %%.",
+                count=self.team_size,
+                team=team,
+                actual=number(self.team_actual),
+                target=number(self.team_target),
+                how=how,
+                achievement=number(round(self.achievement, 2)),
+                payout=number(round(self.payout, 2)),
+            ),
+            env._(
+                "Each member's bonus on this KPI goes into the pool: %(pool)s.",
+                pool=amount(self.pool_amount),
+            ),
+        ]
+        how_split = {
+            "equal": env._("The pool is split equally among the members who share it."),
+            "by_score": env._(
+                "The pool is split by individual score: your own achievement is %(own)s %% "
+                "(your actual %(actual)s of your target %(target)s).",
+                own=number(round(self.individual_achievement, 2)),
+                actual=number(self.actual),
+                target=number(round(self.target, 2)),
+            ),
+            "by_days": env._(
+                "The pool is split by available days: you had %(days)s available days.",
+                days=number(card.available_days),
+            ),
+        }
+        parts.append(how_split.get(self.pool_split, ""))
+        if self.pool_share:
+            parts.append(
+                env._(
+                    "Your share: %(share)s %% = %(amount)s.",
+                    share=number(round(self.pool_share, 2)),
+                    amount=amount(self.bonus_amount),
+                )
+            )
+        else:
+            parts.append(
+                env._(
+                    "You have no share of the pool: not assessed for this period (no work, no "
+                    "bonus) or your bonus is closed by a gate."
+                )
+            )
+        return " ".join(part for part in parts if part)
+
     @api.depends("achievement")
     def _compute_achievement_band(self):
         for line in self:
@@ -1589,6 +1880,16 @@ class KpiScorecardLine(models.Model):
             "is_gate": plan_line.is_gate if plan_line else self.is_gate,
             "below_min_count": self.below_min_count,
         }
+
+    def _get_what_if_team_input(self, own_actual):
+        """The calculator's actual and target of this team line when the employee's own
+        actual were ``own_actual`` (the what-if): the team's stored figures, the team
+        actual moved by the change of the own actual for counts and sums."""
+        self.ensure_one()
+        team_actual = self.team_actual
+        if self.definition_id._get_aggregation() in engine_pool.SUMMED_AGGREGATIONS:
+            team_actual = max(team_actual + float(own_actual or 0.0) - self.actual, 0.0)
+        return {"actual": team_actual, "adjusted_target": self.team_target}
 
     # ------------------------------------------------------------------
     # Drill-down: the records behind the actual
