@@ -1663,7 +1663,14 @@ class KpiScorecardLine(models.Model):
             ]
         if model == "kpi.call":
             directions = dict(env["kpi.call"]._fields["direction"]._description_selection(env))
-            return [env._("Time"), env._("Direction"), env._("Talk time (s)"), env._("Number")], lambda call: [
+            columns = [env._("Time"), env._("Direction"), env._("Talk time (s)"), env._("Number")]
+            if self.definition_id.measure in ("csat_avg", "csat_count"):
+                # a post-call survey KPI: the score each call got
+                return [*columns, env._("Survey score")], lambda call: [
+                    when(call.start), directions.get(call.direction, ""), str(call.duration or 0),
+                    mask_phone(call.phone), formatLang(env, call.csat, digits=1),
+                ]
+            return columns, lambda call: [
                 when(call.start), directions.get(call.direction, ""), str(call.duration or 0),
                 mask_phone(call.phone),
             ]
