@@ -134,10 +134,6 @@ class TestAccessMatrix(KpiCommon):
             "kpi.scorecard.line": (
                 lambda e: {"scorecard_id": self._card(e).id, "definition_id": self.spare.id}, None
             ),
-            "kpi.employee.transfer": (
-                lambda e: {"employee_id": e.id, "date": date(2027, 3, 16), "department_id": self.department.id},
-                {"note": "Moved"},
-            ),
             "kpi.manual.value": (
                 lambda e: {"employee_id": e.id, "definition_id": self.csat.id, "date": date(2027, 3, 12),
                            "value": 4},
