@@ -431,3 +431,18 @@ class TestHrLife(KpiCommon):
         first = cards_big.filtered(lambda card: card.employee_id.name == "HQ b 0")
         self.assertEqual((first.working_days, first.absent_days), (26, 12))
         self.assertEqual(count_small, count_big, f"3 employees: {count_small} queries, 9: {count_big}")
+
+    def test_minimum_available_days(self):
+        """Hired on Tue Sep 29: 2 available days (29, 30) of 22. Assessed with the default
+        minimum (1 day); not assessed (bonus 0, the reason shown) with a minimum of 3."""
+        self._contract(self.agent1, date(2026, 9, 29))
+        self._add_manual_values(self.calls, {self.agent1: 20}, day=date(2026, 9, 30))
+        card = self._card(self._generate(self.plan, SEP_FROM, SEP_TO), self.agent1)
+        # target 220 × 2/22 = 20, actual 20 → 100 % of the base 2,200,000 × 2/22 = 200,000
+        self.assertEqual((card.available_days, card.is_assessed), (2, True))
+        self.assertEqual(card.bonus_amount, 200_000)
+        self.company.kpi_min_available_days = 3
+        card.action_compute()
+        self.assertFalse(card.is_assessed)
+        self.assertTrue(card.not_assessed_reason)
+        self.assertEqual(card.bonus_amount, 0)
