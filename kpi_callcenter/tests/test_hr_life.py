@@ -36,8 +36,8 @@ class TestHrLife(KpiCommon):
         cls.plan = cls._create_plan([(cls.calls, 100, 220)], bonus_base=BASE)
 
     @classmethod
-    def _contract(cls, employee, date_start, date_end=False, department=None, state="open"):
-        return cls._create_contract(employee, date_start, date_end, department or cls.telesales, state)
+    def _contract(cls, employee, date_start, date_end=False, department=None, state="open", **values):
+        return cls._create_contract(employee, date_start, date_end, department or cls.telesales, state, **values)
 
     def _card(self, cards, employee, plan=None):
         return cards.filtered(lambda c: c.employee_id == employee and (not plan or c.plan_id == plan))

@@ -88,7 +88,9 @@ class TestPortalQueries(HttpCase, KpiCommon):
         big, big_html = self._page_queries("kpi_q_big", self.big_card, "/my/kpi")
         self.assertEqual(small_html.count('class="o_kpi_scorecard_row"'), 1)
         self.assertEqual(big_html.count('class="o_kpi_scorecard_row"'), 6, "six periods listed")
-        self.assertEqual(big, small, f"/my/kpi: {small} queries for 1 scorecard, {big} for 6")
+        # 6 scorecards cost no more queries than 1 (one search, the template's prefetch)
+        self.assertLessEqual(big, small, f"/my/kpi: {small} queries for 1 scorecard, {big} for 6")
+        self.assertLessEqual(small, PAGE_QUERY_BUDGET)
         # 12 more values of Q1 for the big card's agent in the period: 13 records
         q1 = self.definitions[0]
         self._add_manual_values(q1, {self.big: list(range(60, 72))}, day=self.date_from.replace(day=12))
@@ -102,5 +104,5 @@ class TestPortalQueries(HttpCase, KpiCommon):
         )
         self.assertEqual(small_html.count('class="o_kpi_record_row"'), 1)
         self.assertEqual(big_html.count('class="o_kpi_record_row"'), 13)
-        self.assertEqual(big, small, f"drill-down: {small} queries for 1 record, {big} for 13")
+        self.assertLessEqual(big, small, f"drill-down: {small} queries for 1 record, {big} for 13")
         self.assertLessEqual(big, PAGE_QUERY_BUDGET)
