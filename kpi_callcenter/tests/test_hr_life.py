@@ -381,7 +381,7 @@ class TestHrLife(KpiCommon):
         self.assertEqual((card.bonus_base, card.bonus_amount), (1_900_000, 1_900_000))
 
     def test_query_count_with_contracts_and_calendars(self):
-        """Computing a plan costs the same number of queries for 3 and for 9 employees,
+        """Computing a plan costs no more queries for 9 employees than for 3,
         each with a contract (two hire dates), on two schedules (Mon–Fri, Mon–Sat), one of
         them with a day of sick leave: contracts, calendars and leaves are read in batches."""
         mon_sat = self.calendar.copy({"name": "Mon-Sat (queries)"})
@@ -430,7 +430,9 @@ class TestHrLife(KpiCommon):
         # 12 weekdays + 2 Saturdays (19, 26) = 14 → absent 26 - 14 = 12
         first = cards_big.filtered(lambda card: card.employee_id.name == "HQ b 0")
         self.assertEqual((first.working_days, first.absent_days), (26, 12))
-        self.assertEqual(count_small, count_big, f"3 employees: {count_small} queries, 9: {count_big}")
+        # 9 employees never cost more queries than 3 (51 and 48 when written: the first
+        # plan also warms caches the second one finds filled)
+        self.assertLessEqual(count_big, count_small, f"3 employees: {count_small} queries, 9: {count_big}")
 
     def test_minimum_available_days(self):
         """Hired on Tue Sep 29: 2 available days (29, 30) of 22. Assessed with the default
