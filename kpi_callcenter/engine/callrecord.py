@@ -36,7 +36,10 @@ from datetime import datetime, timezone
 from . import cdr
 
 # The keys a mapped CSV or a pushed item may give, plus what reading adds.
-VALUE_KEYS = (*cdr.MAPPED_KEYS, "utc", "lines")
+VALUE_KEYS = (*cdr.MAPPED_KEYS, "csat", "utc", "lines")
+# A pushed item may also carry the post-call survey score the caller gave.
+PUSH_KEYS = (*cdr.MAPPED_KEYS, "csat")
+CSAT_MIN, CSAT_MAX = 1, 5
 EXTERNAL_UID_MAX_LENGTH = 128
 TEXT_MAX_LENGTH = 128
 RAW_LINE_MAX_LENGTH = 500
@@ -372,6 +375,8 @@ def check_values(values):
     check_text("external_uid", values["external_uid"], EXTERNAL_UID_MAX_LENGTH)
     for key in ("extension", "phone", "src", "dst"):
         check_text(key, values[key])
+    if values.get("csat") is not None:
+        parse_push_csat(values["csat"])
 
 
 # ---------------------------------------------------------------------------
@@ -454,13 +459,47 @@ def parse_push_seconds(field, value):
     return cdr.check_seconds(field, value)
 
 
+def parse_push_csat(value):
+    """The post-call survey score of a pushed call: a number from :data:`CSAT_MIN` to
+    :data:`CSAT_MAX` (``4``, ``4.5``, ``"4"``), or ``None`` when the caller gave none.
+
+    >>> parse_push_csat(4), parse_push_csat("4.5"), parse_push_csat(None), parse_push_csat("")
+    (4.0, 4.5, None, None)
+    >>> for value in (0, 6, "great", float("nan"), True, [5]):
+    ...     try:
+    ...         parse_push_csat(value)
+    ...     except cdr.CdrError as error:
+    ...         print(error)
+    csat: not a survey score from 1 to 5: 0
+    csat: not a survey score from 1 to 5: 6
+    csat: not a survey score from 1 to 5: 'great'
+    csat: not a survey score from 1 to 5: nan
+    csat: not a survey score from 1 to 5: True
+    csat: not a survey score from 1 to 5: a list
+    """
+    if value is None or value == "":
+        return None
+    score = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        score = float(value)
+    elif isinstance(value, str) and len(value) <= 16:
+        try:
+            score = float(value.strip())
+        except ValueError:
+            score = None
+    if score is None or not CSAT_MIN <= score <= CSAT_MAX:
+        raise cdr.CdrError(f"csat: not a survey score from {CSAT_MIN} to {CSAT_MAX}: {cdr.shown(value)}")
+    return score
+
+
 def parse_push_item(item):
     """Values of one pushed call (a JSON object); raises :class:`.cdr.CdrError`.
 
     Keys: ``external_uid`` and ``start`` (required), ``duration``,
     ``ring_duration``, ``direction``, ``disposition``, ``extension``,
     ``phone``, ``src``, ``dst`` (see :func:`complete_values` for what is
-    derived when missing). Unknown keys are an error, so that a typo does
+    derived when missing), ``csat`` (the post-call survey score, 1 to 5,
+    :func:`parse_push_csat`). Unknown keys are an error, so that a typo does
     not silently lose data.
 
     >>> values = parse_push_item({"external_uid": "pbx1-42", "start": "2024-03-04T08:00:00+07:00",
@@ -480,7 +519,7 @@ def parse_push_item(item):
     """
     if not isinstance(item, dict):
         raise cdr.CdrError("item: expected a JSON object")
-    unknown = sorted(set(item) - set(cdr.MAPPED_KEYS))
+    unknown = sorted(set(item) - set(PUSH_KEYS))
     if unknown:
         key = unknown[0]
         shown_key = key if len(key) <= 40 and key.isprintable() else cdr.shown(key)
@@ -510,5 +549,6 @@ def parse_push_item(item):
             "phone": item.get("phone"),
             "src": item.get("src"),
             "dst": item.get("dst"),
+            "csat": parse_push_csat(item.get("csat")),
         }
     )

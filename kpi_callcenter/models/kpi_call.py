@@ -12,12 +12,12 @@ from ..engine import costing, ignored_numbers
 # Columns of the staging table, in the order COPY receives them.
 _STAGE_COLUMNS = (
     "ref", "external_uid", "employee_id", "extension", "direction", "start", "duration",
-    "ring_duration", "disposition", "phone", "cost", "partner_id",
+    "ring_duration", "disposition", "phone", "cost", "partner_id", "csat",
 )
 _STAGE_TYPES = (
     "ref integer, external_uid varchar, employee_id integer, extension varchar, direction varchar, "
     "start timestamp, duration integer, ring_duration integer, disposition varchar, phone varchar, "
-    "cost numeric, partner_id integer"
+    "cost numeric, partner_id integer, csat numeric"
 )
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -84,6 +84,13 @@ class KpiCall(models.Model):
         help="The contact whose phone or mobile is the call's number.",
     )
     cost = fields.Monetary(currency_field="currency_id", help="Cost of an outbound call, in company currency.")
+    csat = fields.Float(
+        string="Survey score",
+        digits=(2, 1),
+        help="The post-call survey score the caller gave (1 to 5), pushed by the PBX with the call; "
+        "empty when the caller answered no survey. Feeds the call KPIs Post-call survey score and "
+        "Post-call surveys.",
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     source_id = fields.Many2one(
         "kpi.call.source", string="PBX", required=True, index=True, ondelete="restrict",
@@ -108,6 +115,11 @@ class KpiCall(models.Model):
         ),
         ("duration_positive", "CHECK(duration >= 0)", "A call's duration cannot be negative."),
         ("ring_duration_positive", "CHECK(ring_duration >= 0)", "A call's ring time cannot be negative."),
+        (
+            "csat_range",
+            "CHECK(csat IS NULL OR (csat >= 1 AND csat <= 5))",
+            "A call's survey score is from 1 to 5.",
+        ),
     ]
 
     def init(self):
@@ -264,10 +276,10 @@ class KpiCall(models.Model):
                 """
                 INSERT INTO kpi_call (
                     external_uid, source_id, company_id, employee_id, extension, direction, start,
-                    duration, ring_duration, disposition, phone, cost, partner_id, import_id,
+                    duration, ring_duration, disposition, phone, cost, partner_id, csat, import_id,
                     create_uid, create_date, write_uid, write_date)
                 SELECT external_uid, %(source)s, %(company)s, employee_id, extension, direction, start,
-                       duration, ring_duration, disposition, phone, cost, partner_id, %(import_id)s,
+                       duration, ring_duration, disposition, phone, cost, partner_id, csat, %(import_id)s,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM (SELECT DISTINCT ON (external_uid) * FROM %(rows)s ORDER BY external_uid, ref) AS first
               ORDER BY ref

@@ -355,6 +355,7 @@ class KpiCallSource(models.Model):
             "disposition": values["disposition"],
             "phone": phone,
             "cost": cost,
+            "csat": values.get("csat"),
         }
 
     @api.model

@@ -46,8 +46,9 @@ OPPOSING_KPIS = [
     ("volume_vs_handle_time", {"inbound_count", "outbound_count", "closed_count"}, {"avg_handle_time"}),
     ("calls_vs_cost", {"outbound_count", "outbound_duration"}, {"cost"}),
 ]
-# Measures that count as a quality KPI (customer ratings; manual values: QA, surveys).
-QUALITY_MEASURES = {"rating_avg", "manual"}
+# Measures that count as a quality KPI (customer ratings, post-call surveys; manual values:
+# QA, surveys).
+QUALITY_MEASURES = {"rating_avg", "csat_avg", "manual"}
 
 
 class KpiDefinition(models.Model):
@@ -111,6 +112,8 @@ class KpiDefinition(models.Model):
             ("outbound_duration", "Outbound talk time (min)"),
             ("avg_handle_time", "Average handle time (s)"),
             ("cost", "Call cost"),
+            ("csat_avg", "Post-call survey score (1–5)"),
+            ("csat_count", "Post-call surveys"),
             ("manual", "Entered values"),
             ("domain", "Records matching a domain"),
         ],

@@ -147,6 +147,30 @@ class KpiDemo(models.AbstractModel):
         tickets = self.env["helpdesk.ticket"].create(vals_list)
         for ticket, (created, closed) in zip(tickets, closings, strict=True):
             ticket.write({"closed_date": closed, "assigned_date": created})
+        self._generate_ratings(tickets, closings, {agent.user_id.id: skill[agent.id] for agent in agents}, rng)
+
+    @api.model
+    def _generate_ratings(self, tickets, closings, skill_by_user, rng):
+        """About 40 % of the closed tickets get a customer rating (1 to 5) a few hours
+        after closing: the CSKH plan's rating KPI (``rating_avg``)."""
+        ticket_model = self.env["ir.model"]._get("helpdesk.ticket")
+        partner = self.env.ref("kpi_callcenter.company_demo").partner_id
+        vals_list = []
+        for ticket, (_created, closed) in zip(tickets, closings, strict=True):
+            if not closed or rng.random() > 0.4:
+                continue
+            agent_skill = skill_by_user[ticket.user_id.id]
+            vals_list.append(
+                {
+                    "res_model_id": ticket_model.id,
+                    "res_id": ticket.id,
+                    "partner_id": partner.id,
+                    "rating": min(5, max(1, round(rng.gauss(3.3 + agent_skill, 0.8)))),
+                    "consumed": True,
+                    "kpi_rated_on": closed + timedelta(hours=rng.randint(1, 20)),
+                }
+            )
+        self.env["rating.rating"].create(vals_list)
 
     @api.model
     def _generate_csat(self, agents, months, skill, rng):

@@ -13,7 +13,9 @@ class KpiMeasureCall(models.AbstractModel):
     - ``answered_rate``: % of the agent's calls (both directions) that were answered;
     - ``inbound_duration`` / ``outbound_duration``: talk time in minutes;
     - ``avg_handle_time``: talk time of the answered calls ÷ answered calls, in seconds;
-    - ``cost``: cost of the calls (outbound), in company currency.
+    - ``cost``: cost of the calls (outbound), in company currency;
+    - ``csat_avg``: average post-call survey score (1 to 5) of the calls the caller rated,
+      as the PBX pushed it with the call (``kpi.call.csat``); ``csat_count``: those calls.
 
     Per definition, calls shorter than ``call_min_duration`` seconds are left out, and with
     ``call_dedupe_minutes`` a call of an agent to/from a phone number in the same direction
@@ -34,6 +36,8 @@ class KpiMeasureCall(models.AbstractModel):
             "outbound_duration": "sum",
             "avg_handle_time": "avg",
             "cost": "sum",
+            "csat_avg": "avg",
+            "csat_count": "count",
         }
 
     @api.model
@@ -72,7 +76,9 @@ class KpiMeasureCall(models.AbstractModel):
                        COALESCE(SUM(c.duration) FILTER (WHERE c.direction = 'inbound'), 0),
                        COALESCE(SUM(c.duration) FILTER (WHERE c.direction = 'outbound'), 0),
                        COALESCE(SUM(c.duration) FILTER (WHERE c.disposition = 'answered'), 0),
-                       COALESCE(SUM(c.cost), 0)
+                       COALESCE(SUM(c.cost), 0),
+                       COUNT(c.csat),
+                       COALESCE(SUM(c.csat), 0)
             """
         )
         query = SQL(
@@ -81,9 +87,10 @@ class KpiMeasureCall(models.AbstractModel):
             self._kept_calls_query(company, employees, start, stop, min_duration, dedupe),
         )
         result = {}
-        for employee_id, total, inbound, outbound, answered, in_secs, out_secs, talk_secs, cost in (
-            self.env.execute_query(query)
-        ):
+        for (
+            employee_id, total, inbound, outbound, answered, in_secs, out_secs, talk_secs, cost,
+            surveyed, csat_total,
+        ) in self.env.execute_query(query):
             result[employee_id] = {
                 "inbound_count": inbound,
                 "outbound_count": outbound,
@@ -92,6 +99,8 @@ class KpiMeasureCall(models.AbstractModel):
                 "outbound_duration": out_secs / 60.0,
                 "avg_handle_time": talk_secs / answered if answered else 0.0,
                 "cost": cost,
+                "csat_avg": float(csat_total) / surveyed if surveyed else 0.0,
+                "csat_count": surveyed,
             }
         return result
 
@@ -103,7 +112,7 @@ class KpiMeasureCall(models.AbstractModel):
         shared by the figures and the drill-down. The window over repeated calls only
         runs when ``dedupe`` asks for it."""
         self.env["kpi.call"].flush_model(
-            ["company_id", "employee_id", "start", "direction", "disposition", "duration", "cost", "phone"]
+            ["company_id", "employee_id", "start", "direction", "disposition", "duration", "cost", "phone", "csat"]
         )
         scope = SQL(
             """
@@ -120,22 +129,22 @@ class KpiMeasureCall(models.AbstractModel):
         )
         if not dedupe:
             return SQL(
-                """SELECT c.id, c.employee_id, c.direction, c.disposition, c.duration, c.cost
+                """SELECT c.id, c.employee_id, c.direction, c.disposition, c.duration, c.cost, c.csat
                      FROM kpi_call c WHERE %s""",
                 scope,
             )
         return SQL(
             """
             WITH kept AS (
-                SELECT c.id, c.employee_id, c.direction, c.disposition, c.duration, c.cost, c.phone,
-                       c.start,
+                SELECT c.id, c.employee_id, c.direction, c.disposition, c.duration, c.cost, c.csat,
+                       c.phone, c.start,
                        lag(c.start) OVER (
                            PARTITION BY c.employee_id, c.phone, c.direction ORDER BY c.start, c.id
                        ) AS prev_start
                   FROM kpi_call c
                  WHERE %(scope)s
             )
-            SELECT c.id, c.employee_id, c.direction, c.disposition, c.duration, c.cost
+            SELECT c.id, c.employee_id, c.direction, c.disposition, c.duration, c.cost, c.csat
               FROM kept c
              WHERE c.phone IS NULL
                 OR c.prev_start IS NULL
@@ -149,7 +158,8 @@ class KpiMeasureCall(models.AbstractModel):
     def _get_records_domain(self, definition, employee, date_from, date_to):
         """The calls behind the actual: the kept calls (the company's clock, minimum
         duration, repeats once) of the measure's direction (both directions for the
-        answered rate and the cost, the answered ones for the handle time)."""
+        answered rate and the cost, the answered ones for the handle time, the rated ones
+        for the survey score)."""
         company = definition.company_id
         start, stop = self._period_bounds(date_from, date_to, company)
         condition = {
@@ -158,6 +168,8 @@ class KpiMeasureCall(models.AbstractModel):
             "outbound_count": SQL("c.direction = 'outbound'"),
             "outbound_duration": SQL("c.direction = 'outbound'"),
             "avg_handle_time": SQL("c.disposition = 'answered'"),
+            "csat_avg": SQL("c.csat IS NOT NULL"),
+            "csat_count": SQL("c.csat IS NOT NULL"),
         }.get(definition.measure, SQL("TRUE"))
         kept = self._kept_calls_query(
             company,

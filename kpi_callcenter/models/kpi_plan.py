@@ -56,6 +56,7 @@ class KpiReplay:
         self.employees = employees
         self._factors = {}
         self._values = {}
+        self._unpayable = {}
 
     def factors(self, period):
         """``{employee id: proration factor}`` of the period."""
@@ -85,6 +86,17 @@ class KpiReplay:
         """``{employee id: actual}`` of ``definition`` in the period."""
         self.measure(definition, period)
         return self._values[(definition.id, period)]
+
+    def unpayable(self, definition, period):
+        """Ids of the employees whose line of ``definition`` pays nothing in the period
+        (a customer rating KPI below its minimum number of ratings), as a scorecard
+        would decide (``kpi.definition._get_unpayable_employees``)."""
+        key = (definition.id, period)
+        if key not in self._unpayable:
+            self._unpayable[key] = (
+                definition._get_unpayable_employees(self.employees, *period) if self.employees else set()
+            )
+        return self._unpayable[key]
 
 
 class KpiPlan(models.Model):
@@ -1031,16 +1043,20 @@ class KpiPlan(models.Model):
 
     def _calibration_samples(self, plan_line, periods, replay):
         """``[(actual, factor)]``: one per employee and period, leaving out the periods
-        in which nobody has any value for the KPI (no history yet)."""
+        in which nobody has any value for the KPI (no history yet) and, for a customer
+        rating KPI, the employees with fewer ratings than its minimum (their line would
+        pay nothing: a single rating says little about what can be achieved)."""
         samples = []
         for period in periods:
             values = replay.values(plan_line.definition_id, period)
             if not any(values.values()):
                 continue
             factors = replay.factors(period)
+            unpayable = replay.unpayable(plan_line.definition_id, period)
             samples.extend(
                 (values.get(employee.id, 0.0), factors.get(employee.id, 1.0))
                 for employee in replay.employees
+                if employee.id not in unpayable
             )
         return samples
 
@@ -1157,6 +1173,7 @@ class KpiPlan(models.Model):
         factors = replay.factors(period)
         replay.measure(self.line_ids.definition_id, period)
         values = {line: replay.values(line.definition_id, period) for line in self.line_ids}
+        unpayable = {line: replay.unpayable(line.definition_id, period) for line in self.line_ids}
         templates = {line: line._get_calculator_line() for line in self.line_ids}
         # The caller checked its access to the plan; bonus bases are HR data.
         bases = {employee.id: employee.kpi_bonus_base for employee in employees.sudo()}
@@ -1166,7 +1183,11 @@ class KpiPlan(models.Model):
         cards = {
             employee.id: {
                 "lines": {
-                    plan_line.id: dict(templates[plan_line], actual=line_values.get(employee.id, 0.0))
+                    plan_line.id: dict(
+                        templates[plan_line],
+                        actual=line_values.get(employee.id, 0.0),
+                        below_min_count=employee.id in unpayable[plan_line],
+                    )
                     for plan_line, line_values in values.items()
                 },
                 "factor": factors.get(employee.id, 1.0),

@@ -526,8 +526,9 @@ class KpiScorecard(models.Model):
         return True
 
     def action_confirm(self):
-        """Confirm computed scorecards: the call data check (missing PBX days stop it with
-        a dialog, unless acknowledged), then the lock, then the period review."""
+        """Confirm computed scorecards: the checks before confirmation (days between two
+        contracts of an active employee, missing PBX days: either stops it with a dialog,
+        unless acknowledged by a KPI Officer), then the lock, then the period review."""
         self.check_access("write")
         not_computed = self.filtered(lambda c: c.state != "computed")
         if not_computed:
@@ -537,7 +538,7 @@ class KpiScorecard(models.Model):
                     names=", ".join(not_computed.mapped("display_name")),
                 )
             )
-        action = self._check_call_data()
+        action = self._check_contract_gaps() or self._check_call_data()
         if action:
             return action
         self._write_workflow({"state": "confirmed"})
@@ -1264,6 +1265,83 @@ class KpiScorecard(models.Model):
     # ------------------------------------------------------------------
     # Business: confirmation (call data check, period review)
     # ------------------------------------------------------------------
+    def _check_contract_gaps(self):
+        """Days between two contracts of an active employee are counted as employed (never
+        silently zeroed) and warned about before confirmation: they return the dialog
+        listing them (with any missing call data), in which a KPI Officer confirms anyway
+        (the context key ``kpi_ack_contract_gaps``, set by that dialog after its own group
+        check, and checked again here); the acknowledgement is logged on each scorecard.
+        ``False`` lets the confirmation go on."""
+        gaps = self._get_contract_gaps()
+        if not gaps:
+            return False
+        if not self.env.context.get("kpi_ack_contract_gaps"):
+            return self._get_confirm_dialog()
+        if not self.env.su and not self.env.user.has_group("kpi_callcenter.group_kpi_officer"):
+            raise AccessError(
+                self.env._("Only a KPI Officer can confirm scorecards despite days without a contract.")
+            )
+        self._log_contract_gap_acknowledgement(gaps)
+        return False
+
+    def _get_contract_gaps(self):
+        """``{scorecard: [(first, last)]}``: the days of each scorecard's period between
+        two contracts of its (active) employee, read from the contracts as they are now
+        (one search per period)."""
+        result = {}
+        for (date_from, date_to), cards in self.grouped(lambda card: (card.date_from, card.date_to)).items():
+            gaps = self.env["hr.contract"]._kpi_get_gaps(cards.employee_id, date_from, date_to)
+            for card in cards:
+                if gaps.get(card.employee_id):
+                    result[card] = gaps[card.employee_id]
+        return result
+
+    def _describe_contract_gaps(self, gaps):
+        """One sentence per scorecard with days between two contracts."""
+        return [
+            self.env._(
+                "%(scorecard)s: no contract from %(days)s (counted as employed)",
+                scorecard=card.display_name,
+                days=", ".join(
+                    format_date(self.env, first)
+                    if first == last
+                    else f"{format_date(self.env, first)} – {format_date(self.env, last)}"
+                    for first, last in card_gaps
+                ),
+            )
+            for card, card_gaps in gaps.items()
+        ]
+
+    def _format_contract_gaps(self, gaps):
+        items = [Markup("<li>%s</li>") % item for item in self._describe_contract_gaps(gaps)]
+        return Markup("<ul>%s</ul>") % Markup("").join(items)
+
+    def _log_contract_gap_acknowledgement(self, gaps):
+        """One chatter note per scorecard: who confirmed it despite which days without a
+        contract."""
+        heading = self.env._(
+            "%(user)s confirmed this scorecard despite days without a contract:", user=self.env.user.name
+        )
+        bodies = {
+            card.id: Markup("<p>%s</p>%s") % (heading, self._format_contract_gaps({card: card_gaps}))
+            for card, card_gaps in gaps.items()
+        }
+        self.browse(list(bodies))._message_log_batch(bodies=bodies)
+
+    def _get_confirm_dialog(self):
+        """The dialog listing what to check before confirming ``self`` (days between two
+        contracts, missing call data), with *Confirm anyway* for a KPI Officer."""
+        wizard = self.env["kpi.scorecard.confirm"].create({"scorecard_ids": [fields.Command.set(self.ids)]})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Check before confirming") if wizard.contract_gap_count
+            else self.env._("Missing call data"),
+            "res_model": "kpi.scorecard.confirm",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
     def _check_call_data(self):
         """The call data check run before confirming (companies with the check on, plans
         with a call KPI): every active PBX sent calls on every working day of the period
@@ -1276,15 +1354,7 @@ class KpiScorecard(models.Model):
         """
         gaps = self._get_call_gaps()
         if gaps and not self.env.context.get("kpi_ack_call_gaps"):
-            wizard = self.env["kpi.scorecard.confirm"].create({"scorecard_ids": [fields.Command.set(self.ids)]})
-            return {
-                "type": "ir.actions.act_window",
-                "name": self.env._("Missing call data"),
-                "res_model": "kpi.scorecard.confirm",
-                "res_id": wizard.id,
-                "view_mode": "form",
-                "target": "new",
-            }
+            return self._get_confirm_dialog()
         if gaps and not self.env.su and not self.env.user.has_group("kpi_callcenter.group_kpi_officer"):
             raise AccessError(self.env._("Only a KPI Officer can confirm scorecards despite missing call data."))
         # scorecards whose data is complete now (e.g. imported after a reset to draft) lose
@@ -1964,7 +2034,14 @@ class KpiScorecardLine(models.Model):
             ]
         if model == "kpi.call":
             directions = dict(env["kpi.call"]._fields["direction"]._description_selection(env))
-            return [env._("Time"), env._("Direction"), env._("Talk time (s)"), env._("Number")], lambda call: [
+            columns = [env._("Time"), env._("Direction"), env._("Talk time (s)"), env._("Number")]
+            if self.definition_id.measure in ("csat_avg", "csat_count"):
+                # a post-call survey KPI: the score each call got
+                return [*columns, env._("Survey score")], lambda call: [
+                    when(call.start), directions.get(call.direction, ""), str(call.duration or 0),
+                    mask_phone(call.phone), formatLang(env, call.csat, digits=1),
+                ]
+            return columns, lambda call: [
                 when(call.start), directions.get(call.direction, ""), str(call.duration or 0),
                 mask_phone(call.phone),
             ]

@@ -203,8 +203,10 @@ class KpiCommon(TransactionCase):
 
     @classmethod
     def _create_sick_leave(cls, employee, day):
-        """A validated one-day leave on ``day`` of a type that prorates KPI targets."""
-        if not getattr(cls, "prorating_leave_type", None):
+        """A validated one-day leave on ``day`` of a type that prorates KPI targets (the
+        type is created once; again when a test that created it was rolled back)."""
+        leave_type = getattr(cls, "prorating_leave_type", None)
+        if not leave_type or not leave_type.exists():
             cls.prorating_leave_type = cls.env["hr.leave.type"].create(
                 {
                     "name": "KPI test sick leave",

@@ -96,6 +96,53 @@ class TestCallApi(HttpCase, KpiCallCommon):
         self.assertEqual([r["status"] for r in body["results"]], ["duplicate", "duplicate"])
         self.assertEqual(len(self._calls(source_id=self.source.id)), 2)
 
+    def test_push_post_call_survey_score(self):
+        """A call pushed with the caller's survey score (``csat``) stores it; a CSAT KPI
+        on the call measure ``csat_avg`` reads it. Bad scores are rejected one by one."""
+        response = self._push(
+            [
+                _call("pbx-s1", csat=5),
+                _call("pbx-s2", csat="4"),
+                _call("pbx-s3", start="2027-03-05T09:00:00+07:00"),  # no survey answered
+                _call("pbx-s4", csat=2.5, extension="102"),
+                _call("pbx-bad1", csat=0),
+                _call("pbx-bad2", csat="very good"),
+                _call("pbx-bad3", csat=True),
+            ]
+        )
+        self.assertEqual(response.status_code, 400, response.text)
+        body = response.json()
+        self.assertEqual((body["created"], body["rejected"]), (4, 3))
+        errors = {r["external_uid"]: r.get("error") for r in body["results"]}
+        self.assertEqual(errors["pbx-bad1"], "csat: not a survey score from 1 to 5: 0")
+        self.assertEqual(errors["pbx-bad2"], "csat: not a survey score from 1 to 5: 'very good'")
+        self.assertEqual(errors["pbx-bad3"], "csat: not a survey score from 1 to 5: True")
+        calls = self._calls(source_id=self.source.id)
+        self.assertEqual(
+            {call.external_uid: call.csat for call in calls},
+            {"pbx-s1": 5.0, "pbx-s2": 4.0, "pbx-s3": 0.0, "pbx-s4": 2.5},
+        )
+        self.assertFalse(calls.filtered(lambda call: call.external_uid == "pbx-s3").csat)
+        csat = self._create_definition("CALL_CSAT", "call", "csat_avg", unit="/5")
+        surveyed = self._create_definition("CALL_SURVEYS", "call", "csat_count")
+        a1, a2, a3 = self.agents.ids
+        # agent 1 (101): (5 + 4) / 2 = 4.5 on 2 rated calls (pbx-s3 has no score);
+        # agent 2 (102): 2.5 on 1
+        self.assertEqual(
+            csat._compute_values(self.agents, self.date_from, self.date_to), {a1: 4.5, a2: 2.5, a3: 0.0}
+        )
+        self.assertEqual(
+            surveyed._compute_values(self.agents, self.date_from, self.date_to), {a1: 2.0, a2: 1.0, a3: 0.0}
+        )
+        # the drill-down opens the two rated calls of agent 1
+        plan = self._create_plan([(csat, 100, 4.5)], employees=self.agent1, name="Post-call CSAT")
+        card = self._generate(plan)
+        self.assertEqual(card.line_ids.actual, 4.5)
+        action = card.line_ids.action_view_records()
+        rated = self.env[action["res_model"]].search(action["domain"])
+        self.assertEqual(sorted(rated.mapped("external_uid")), ["pbx-s1", "pbx-s2"])
+        self.assertEqual(sum(rated.mapped("csat")) / len(rated), card.line_ids.actual)
+
     @mute_logger("odoo.addons.kpi_callcenter.controllers.api")
     def test_push_without_valid_token_is_refused(self):
         for token, headers in (

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -35,8 +36,8 @@ class TestHrLife(KpiCommon):
         cls.plan = cls._create_plan([(cls.calls, 100, 220)], bonus_base=BASE)
 
     @classmethod
-    def _contract(cls, employee, date_start, date_end=False, department=None, state="open"):
-        return cls._create_contract(employee, date_start, date_end, department or cls.telesales, state)
+    def _contract(cls, employee, date_start, date_end=False, department=None, state="open", **values):
+        return cls._create_contract(employee, date_start, date_end, department or cls.telesales, state, **values)
 
     def _card(self, cards, employee, plan=None):
         return cards.filtered(lambda c: c.employee_id == employee and (not plan or c.plan_id == plan))
@@ -250,3 +251,200 @@ class TestHrLife(KpiCommon):
         self.assertIn("2026-09-11 → 2026-09-20", card.contract_gap_note)
         other = self._card(self._generate(self.plan, SEP_FROM, SEP_TO), self.agent2)
         self.assertFalse(other.contract_gap_note)
+        # warned before confirmation: confirming opens the dialog listing the gap, nothing
+        # is confirmed before the answer
+        cards = card | other
+        action = cards.with_user(self.user_officer).action_confirm()
+        self.assertIsInstance(action, dict)
+        self.assertEqual(action["res_model"], "kpi.scorecard.confirm")
+        self.assertEqual(set(cards.mapped("state")), {"computed"})
+        wizard = self.env["kpi.scorecard.confirm"].with_user(self.user_officer).browse(action["res_id"])
+        self.assertEqual((wizard.contract_gap_count, wizard.gap_count), (1, 0))
+        self.assertIn("no contract from 09/11/2026 – 09/20/2026", wizard.contract_gap_html)
+        self.assertIn(self.agent1.name, wizard.contract_gap_html)
+        self.assertNotIn(self.agent2.name, wizard.contract_gap_html)
+        # only a KPI Officer acknowledges it; a context key alone confirms nothing
+        with self.assertRaises(AccessError):
+            cards.with_user(self.user_manager).with_context(kpi_ack_contract_gaps=True).action_confirm()
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.user_manager).action_confirm_anyway()
+        self.assertEqual(set(cards.mapped("state")), {"computed"})
+        wizard.action_confirm_anyway()
+        self.assertEqual(set(cards.mapped("state")), {"confirmed"})
+        note = card.message_ids.filtered(lambda m: "despite days without a contract" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertEqual(note.author_id, self.user_officer.partner_id)
+        self.assertIn("09/11/2026 – 09/20/2026", note.body)
+        self.assertFalse(other.message_ids.filtered(lambda m: "despite days without a contract" in (m.body or "")))
+
+    def test_one_clock_for_calls(self):
+        """Calls at 23:30 and 00:30 local (Ho Chi Minh City, UTC+7) at both ends of
+        September: users in UTC, New York and Ho Chi Minh City and the cron count the
+        same calls; with a business day from 06:00, the night shift's calls after midnight
+        belong to the day before."""
+        self.calendar.tz = "Asia/Ho_Chi_Minh"
+        source = self.env["kpi.call.source"].create(
+            {"name": "Clock PBX", "type": "asterisk", "company_id": self.company.id, "tz": "Asia/Ho_Chi_Minh"}
+        )
+        inbound = self._create_definition("CLOCK_IN", source="call", measure="inbound_count")
+        plan = self._create_plan([(inbound, 100, 22)], name="Calls", employees=self.agent1, bonus_base=BASE)
+        starts = (
+            datetime(2026, 8, 31, 16, 30),  # Aug 31 23:30 local: August
+            datetime(2026, 8, 31, 17, 30),  # Sep 1 00:30 local: September
+            datetime(2026, 9, 30, 16, 30),  # Sep 30 23:30 local: September
+            datetime(2026, 9, 30, 17, 30),  # Oct 1 00:30 local: October
+            datetime(2026, 9, 30, 22, 0),  # Oct 1 05:00 local: October (September's night shift at 06:00)
+        )
+        self.env["kpi.call"].create(
+            [
+                {
+                    "external_uid": f"clock-{index}",
+                    "source_id": source.id,
+                    "company_id": self.company.id,
+                    "employee_id": self.agent1.id,
+                    "direction": "inbound",
+                    "start": start,
+                    "duration": 60,
+                    "disposition": "answered",
+                    "phone": "+84912345678",
+                }
+                for index, start in enumerate(starts)
+            ]
+        )
+        for tz in ("UTC", "America/New_York", "Asia/Ho_Chi_Minh"):
+            self.user_hr_manager.tz = tz
+            with self.subTest(tz=tz):
+                cards = plan.with_user(self.user_hr_manager).with_context(tz=tz).generate_scorecards(SEP_FROM, SEP_TO)
+                # Sep 1 00:30 and Sep 30 23:30
+                self.assertEqual(cards.line_ids.actual, 2)
+        with freeze_time("2026-09-20 03:00:00"):  # the cron runs without any user time zone
+            self.env["kpi.plan"].with_context(tz=False)._cron_generate_scorecards()
+        card = self.env["kpi.scorecard"].search([("plan_id", "=", plan.id), ("date_from", "=", SEP_FROM)])
+        self.assertEqual(len(card), 1)
+        self.assertEqual(card.line_ids.actual, 2, "the cron (no time zone) counts the same")
+        # the drill-down shows the same two calls
+        action = card.line_ids.action_view_records()
+        self.assertEqual(
+            sorted(self.env[action["res_model"]].search(action["domain"]).mapped("external_uid")),
+            ["clock-1", "clock-2"],
+        )
+        # business day from 06:00: Sep 1 00:30 is August's night shift; Sep 30 23:30,
+        # Oct 1 00:30 and Oct 1 05:00 are September's → 3, whoever computes
+        self.company.kpi_business_day_start = 6.0
+        for tz in ("UTC", "America/New_York"):
+            self.user_hr_manager.tz = tz
+            with self.subTest(tz=tz, business_day_start=6):
+                card.with_user(self.user_hr_manager).with_context(tz=tz).action_compute()
+                self.assertEqual(card.line_ids.actual, 3)
+
+    def test_fixed_standard_days(self):
+        """A company fixing 26 standard working days (ngày công chuẩn) whatever the month:
+        a hire on Sep 15 (Mon–Fri schedule) is absent 10 scheduled days (1–4, 7–11, 14)."""
+        self.company.kpi_standard_days = 26
+        self._contract(self.agent1, date(2026, 9, 15))
+        self._add_manual_values(self.calls, {self.agent1: 120}, day=date(2026, 9, 20))
+        cards = self._generate(self.plan, SEP_FROM, SEP_TO)
+        card = self._card(cards, self.agent1)
+        # S = 26 (not 22), absent 10, A = 26 - 10 = 16, factor 16/26 = 0.6154
+        self.assertEqual((card.working_days, card.absent_days, card.available_days), (26, 10, 16))
+        self.assertAlmostEqual(card.prorate_factor, 16 / 26, places=4)
+        # target 220 × 16/26 = 135.38; 120 / 135.38 = 88.64 %
+        self.assertAlmostEqual(card.line_ids.target, 220 * 16 / 26, places=2)
+        self.assertAlmostEqual(card.line_ids.achievement, 88.64, places=2)
+        # base 2,200,000 × 16/26 = 1,353,846.15 → 1,353,846 VND; bonus 1,353,846.15 ×
+        # 88.636 % = 2,200,000 × 120 / 220 = 1,200,000
+        self.assertEqual(card.bonus_base, 1_353_846)
+        self.assertEqual(card.bonus_amount, 1_200_000)
+        # agent 2 (no contract: employed all month): 26 - 0 = 26, factor 1
+        other = self._card(cards, self.agent2)
+        self.assertEqual((other.working_days, other.available_days, other.prorate_factor), (26, 26, 1.0))
+
+    def test_leave_reduces_the_base_option(self):
+        """Three days of sick leave (Wed 2 – Fri 4 September), 190 calls: the target is
+        prorated either way (220 × 19/22 = 190 → 100 %); the base is cut only on a plan
+        that asks for it."""
+        for day in (2, 3, 4):
+            self._create_sick_leave(self.agent1, date(2026, 9, day))
+        self._add_manual_values(self.calls, {self.agent1: 190}, day=date(2026, 9, 20))
+        card = self._card(self._generate(self.plan, SEP_FROM, SEP_TO), self.agent1)
+        self.assertEqual((card.working_days, card.leave_days, card.available_days), (22, 3, 19))
+        self.assertAlmostEqual(card.line_ids.target, 190.0)
+        self.assertAlmostEqual(card.line_ids.achievement, 100.0)
+        # default: leave does not cut the base → 2,200,000 × 100 %
+        self.assertEqual((card.bonus_base, card.bonus_amount), (BASE, BASE))
+        cutting = self._create_plan(
+            [(self.calls, 100, 220)], name="Leave cuts", employees=self.agent1, bonus_base=BASE,
+            leave_reduces_base=True,
+        )
+        card = self._card(self._generate(cutting, SEP_FROM, SEP_TO), self.agent1)
+        # base 2,200,000 × (22 - 3) / 22 = 1,900,000 at 100 %
+        self.assertEqual((card.bonus_base, card.bonus_amount), (1_900_000, 1_900_000))
+
+    def test_query_count_with_contracts_and_calendars(self):
+        """Computing a plan costs no more queries for 9 employees than for 3,
+        each with a contract (two hire dates), on two schedules (Mon–Fri, Mon–Sat), one of
+        them with a day of sick leave: contracts, calendars and leaves are read in batches."""
+        mon_sat = self.calendar.copy({"name": "Mon-Sat (queries)"})
+        mon_sat.attendance_ids = [
+            Command.create(
+                {"name": f"Sat {period}", "dayofweek": "5", "hour_from": start, "hour_to": end, "day_period": period}
+            )
+            for period, start, end in (("morning", 8, 12), ("afternoon", 13, 17))
+        ]
+
+        def plan_for(count, suffix):
+            employees = self.env["hr.employee"]
+            for index in range(count):
+                user = self.env["res.users"].create(
+                    {"name": f"HQ {suffix} {index}", "login": f"hq_{suffix}_{index}",
+                     "company_id": self.company.id, "company_ids": [Command.set(self.company.ids)]}
+                )
+                employee = self._create_employee(f"HQ {suffix} {index}", user)
+                calendar = mon_sat if index % 3 == 0 else self.calendar
+                employee.resource_calendar_id = calendar
+                self._contract(
+                    employee, date(2026, 1, 1) if index % 2 else date(2026, 9, 15),
+                    resource_calendar_id=calendar.id,
+                )
+                employees |= employee
+            self._create_sick_leave(employees[1], date(2026, 9, 22))
+            self._add_manual_values(self.calls, dict.fromkeys(employees, 100), day=date(2026, 9, 24))
+            return self._create_plan(
+                [(self.calls, 100, 220)], name=f"HQ {suffix}", employees=employees, bonus_base=BASE
+            )
+
+        def count(plan):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            cards = plan.generate_scorecards(SEP_FROM, SEP_TO)
+            self.env.flush_all()
+            return self.cr.sql_log_count - before, cards
+
+        small, big = plan_for(3, "s"), plan_for(9, "b")
+        small.generate_scorecards(date(2026, 8, 1), date(2026, 8, 31))  # warm-up (ORM caches)
+        count_small, cards_small = count(small)
+        count_big, cards_big = count(big)
+        self.assertEqual((len(cards_small), len(cards_big)), (3, 9))
+        # employee 0 of each: hired Sep 15, Mon–Sat (26 days in September): Sep 15–30 has
+        # 12 weekdays + 2 Saturdays (19, 26) = 14 → absent 26 - 14 = 12
+        first = cards_big.filtered(lambda card: card.employee_id.name == "HQ b 0")
+        self.assertEqual((first.working_days, first.absent_days), (26, 12))
+        # 9 employees never cost more queries than 3 (51 and 48 when written: the first
+        # plan also warms caches the second one finds filled)
+        self.assertLessEqual(count_big, count_small, f"3 employees: {count_small} queries, 9: {count_big}")
+
+    def test_minimum_available_days(self):
+        """Hired on Tue Sep 29: 2 available days (29, 30) of 22. Assessed with the default
+        minimum (1 day); not assessed (bonus 0, the reason shown) with a minimum of 3."""
+        self._contract(self.agent1, date(2026, 9, 29))
+        self._add_manual_values(self.calls, {self.agent1: 20}, day=date(2026, 9, 30))
+        card = self._card(self._generate(self.plan, SEP_FROM, SEP_TO), self.agent1)
+        # target 220 × 2/22 = 20, actual 20 → 100 % of the base 2,200,000 × 2/22 = 200,000
+        self.assertEqual((card.available_days, card.is_assessed), (2, True))
+        self.assertEqual(card.bonus_amount, 200_000)
+        self.company.kpi_min_available_days = 3
+        card.action_compute()
+        self.assertFalse(card.is_assessed)
+        self.assertTrue(card.not_assessed_reason)
+        self.assertEqual(card.bonus_amount, 0)

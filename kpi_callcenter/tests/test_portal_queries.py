@@ -1,7 +1,8 @@
 # Copyright 2026 KPI Call Center
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The scorecard page makes a bounded number of SQL queries, whatever the number of
-KPIs on the scorecard and of periods in its history."""
+"""The portal pages make a bounded number of SQL queries: the scorecard page whatever
+the number of KPIs on the scorecard and of periods in its history, the list whatever
+the number of scorecards, the drill-down whatever the number of records."""
 
 import logging
 
@@ -54,9 +55,9 @@ class TestPortalQueries(HttpCase, KpiCommon):
         cls.small_card = cls._generate(small_plan)
         cls.big_card = big_plan.scorecard_ids.filtered(lambda card: card.date_from == cls.date_from)
 
-    def _page_queries(self, login, scorecard):
+    def _page_queries(self, login, scorecard, url=None):
         self.authenticate(login, login)
-        url = f"/my/kpi/{scorecard.id}"
+        url = url or f"/my/kpi/{scorecard.id}"
         for _warm_up in range(2):
             self.assertEqual(self.url_open(url).status_code, 200)
         self.env.flush_all()
@@ -78,4 +79,30 @@ class TestPortalQueries(HttpCase, KpiCommon):
             big, small, f"queries: {small} for 2 KPIs / 1 period, {big} for 8 KPIs / 6 periods"
         )
         self.assertGreater(small, 5, "the counter sees the request's queries")
+        self.assertLessEqual(big, PAGE_QUERY_BUDGET)
+
+    def test_list_and_drilldown_queries_bounded(self):
+        """The list of one's scorecards (1 vs 6) and the drill-down page of a KPI (1 vs 13
+        records) cost the same number of queries."""
+        small, small_html = self._page_queries("kpi_q_small", self.small_card, "/my/kpi")
+        big, big_html = self._page_queries("kpi_q_big", self.big_card, "/my/kpi")
+        self.assertEqual(small_html.count('class="o_kpi_scorecard_row"'), 1)
+        self.assertEqual(big_html.count('class="o_kpi_scorecard_row"'), 6, "six periods listed")
+        # 6 scorecards cost no more queries than 1 (one search, the template's prefetch)
+        self.assertLessEqual(big, small, f"/my/kpi: {small} queries for 1 scorecard, {big} for 6")
+        self.assertLessEqual(small, PAGE_QUERY_BUDGET)
+        # 12 more values of Q1 for the big card's agent in the period: 13 records
+        q1 = self.definitions[0]
+        self._add_manual_values(q1, {self.big: list(range(60, 72))}, day=self.date_from.replace(day=12))
+        small_line = self.small_card.line_ids.filtered(lambda line: line.definition_id == q1)
+        big_line = self.big_card.line_ids.filtered(lambda line: line.definition_id == q1)
+        small, small_html = self._page_queries(
+            "kpi_q_small", self.small_card, f"/my/kpi/{self.small_card.id}/line/{small_line.id}"
+        )
+        big, big_html = self._page_queries(
+            "kpi_q_big", self.big_card, f"/my/kpi/{self.big_card.id}/line/{big_line.id}"
+        )
+        self.assertEqual(small_html.count('class="o_kpi_record_row"'), 1)
+        self.assertEqual(big_html.count('class="o_kpi_record_row"'), 13)
+        self.assertLessEqual(big, small, f"drill-down: {small} queries for 1 record, {big} for 13")
         self.assertLessEqual(big, PAGE_QUERY_BUDGET)

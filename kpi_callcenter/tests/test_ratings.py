@@ -108,3 +108,24 @@ class TestRatings(KpiCommon):
         ratings = self.env[action["res_model"]].search(action["domain"])
         self.assertEqual(ratings, self.ratings["a"] | self.ratings["b"] | self.ratings["c"])
         self.assertAlmostEqual(sum(ratings.mapped("rating")) / len(ratings), card1.line_ids.actual, places=2)
+
+    def test_simulation_and_calibration_keep_the_minimum(self):
+        """The pay-impact simulation and the calibration replay March as a scorecard
+        would: agent 2's single rating (minimum 2) pays nothing and is no sample."""
+        plan = self._create_plan(
+            [{"definition_id": self.rating_avg.id, "weight": 100, "target": 4.5}],
+            employees=self.agent1 | self.agent2,
+            bonus_base=1_000_000,
+        )
+        simulation = plan.simulate(self.date_from, self.date_to)
+        new = {line.employee_id: line.new_bonus for line in simulation.line_ids}
+        # agent 1: (11 / 3) / 4.5 = 81.4815 % × 1,000,000 = 814,815 VND (as the scorecard)
+        self.assertEqual(new[self.agent1], 814_815)
+        # agent 2: 5 / 4.5 = 111.11 %, but 1 rating < 2: 0 (not 1,111,111)
+        self.assertEqual(new[self.agent2], 0)
+        calibration = plan._run_calibration(
+            periods=[(self.date_from, self.date_to)], employees=self.agent1 | self.agent2
+        )
+        # one sample (agent 1's 11 / 3 = 3.67, stored with 2 decimals); agent 2 is left out
+        self.assertEqual(calibration.sample_count, 1)
+        self.assertEqual(calibration.actual_median, 3.67)

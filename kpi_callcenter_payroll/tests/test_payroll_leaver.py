@@ -10,6 +10,8 @@ the month's 22 Mon–Fri working days. Plan: PIECES (manual average, not prorate
 
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import new_test_user, tagged
 
@@ -68,7 +70,10 @@ class TestKpiPayrollLeaver(KpiCommon):
         card = self.plan.generate_scorecards(date(2026, 9, 1), date(2026, 9, 30))
         self.assertEqual(card.effective_date_to, date(2026, 9, 10))
         self.assertEqual(card.bonus_amount, 400_000)
-        card.action_confirm()
+        # the day after they leave, the month still running: the scorecard can be confirmed
+        with freeze_time("2026-09-11 03:00:00"):
+            card.action_confirm()
+        self.assertEqual(card.state, "confirmed")
         payslip = (
             self.env["hr.payslip"]
             .with_user(self.user_payroll)
