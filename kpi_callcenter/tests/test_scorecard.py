@@ -207,16 +207,19 @@ class TestScorecard(KpiCommon):
             plan.generate_scorecards(self.date_from, self.date_to)
 
     def test_negative_target_refused(self):
+        # checked on a draft version (an active plan's lines refuse any change)
+        version = self._new_version(self.plan)
         with self.assertRaisesRegex(ValidationError, r"Test plan / \[CALLS\].*negative"):
-            self.plan.line_ids[0].target = -5
+            version.line_ids[0].target = -5
 
     def test_period_end_before_start(self):
         with self.assertRaisesRegex(ValidationError, "before it starts"):
             self.plan.generate_scorecards(date(2027, 3, 31), date(2027, 3, 1))
 
     def test_negative_bonus_base_refused(self):
+        version = self._new_version(self.plan)
         with self.assertRaisesRegex(ValidationError, "Test plan"):
-            self.plan.bonus_base = -1
+            version.bonus_base = -1
 
 
 @tagged("post_install", "-at_install", "kpi_scorecard")
