@@ -82,13 +82,15 @@ class KpiPayoutScale(models.Model):
         return super().write(vals)
 
     def _check_scale_editable(self):
-        """A scale used by an active plan (or one of its KPIs) keeps its mode and tiers:
-        a new scale goes with a new version of the plan."""
+        """A scale used by an active plan or a version under approval (or one of their
+        KPIs) keeps its mode and tiers: a new scale goes with a new version of the plan."""
         if not self:
             return
         plans = self.env["kpi.plan"].search(
             [
+                "|",
                 ("state", "=", "active"),
+                ("review_ids", "!=", False),
                 "|",
                 ("payout_scale_id", "in", self.ids),
                 ("line_ids.payout_scale_id", "in", self.ids),
@@ -98,8 +100,8 @@ class KpiPayoutScale(models.Model):
         if plans:
             raise UserError(
                 self.env._(
-                    "Payout scale %(scale)s is used by the active plan %(plan)s: its mode and tiers "
-                    "cannot change in place. Create a new scale and use it in a new version of the plan.",
+                    "Payout scale %(scale)s is used by the active or approved plan %(plan)s: its mode "
+                    "and tiers cannot change in place. Create a new scale and use it in a new version of the plan.",
                     scale=", ".join(self.mapped("display_name")),
                     plan=plans.display_name,
                 )

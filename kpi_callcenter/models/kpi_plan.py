@@ -65,6 +65,8 @@ VERSION_LOCKED_FIELDS = (
 LINE_TRACKED_FIELDS = ("definition_id", "weight", "target", "threshold", "cap", "payout_scale_id", "is_gate")
 # Fields a plan under approval still writes (the health check's result, the activation).
 UNDER_APPROVAL_WRITABLE_FIELDS = ("health_state", "health_checked_on", "announced_on", "date_end")
+# Context keys of base_tier_validation that would skip its checks: neutralised on writes.
+TIER_VALIDATION_BYPASS_KEYS = {"skip_validation_check": False, "skip_check_state_condition": False}
 
 
 def log_child_changes(parent, body, child, old_values, new_values):
@@ -397,7 +399,9 @@ class KpiPlan(models.Model):
         # The caller's right to write comes first: a refused user gets the access error.
         self.check_access("write")
         self._check_version_locked(vals)
-        return super().write(vals)
+        # No context key is a permission: the approval's write checks (tier validation)
+        # run whatever context the caller sends.
+        return super(KpiPlan, self.with_context(**TIER_VALIDATION_BYPASS_KEYS)).write(vals)
 
     def unlink(self):
         self.check_access("unlink")
@@ -768,6 +772,12 @@ class KpiPlan(models.Model):
             )
         losers = self._get_version_losers()
         if losers is None or losers:
+            if losers is None:
+                reason = self.env._("no past month can be simulated")
+            else:
+                reason = self.env._(
+                    "the simulation shows lower pay for %(names)s", names=", ".join(losers.mapped("name"))
+                )
             raise UserError(
                 self.env._(
                     "Plan %(plan)s, field First period: %(date)s is less than %(days)s days "
@@ -778,11 +788,7 @@ class KpiPlan(models.Model):
                     date=self.date_start,
                     days=company.kpi_version_notice_days,
                     earliest=earliest,
-                    reason=self.env._("no past month can be simulated") if losers is None
-                    else self.env._(
-                        "the simulation shows lower pay for %(names)s",
-                        names=", ".join(losers.mapped("name")),
-                    ),
+                    reason=reason,
                 )
             )
 
@@ -871,14 +877,17 @@ class KpiPlan(models.Model):
             if not plan.line_ids:
                 raise UserError(self.env._("Plan %(plan)s has no KPI.", plan=plan.display_name))
             if not plan._covers_period(date_from, date_to):
+                # formatted outside the _() call (string literals among its arguments hide
+                # the message from the term export)
+                start, end = plan.date_start or "…", plan.date_end or "…"
                 raise UserError(
                     self.env._(
                         "Plan %(plan)s (version %(version)s) applies from %(start)s to %(end)s, not "
                         "to the period %(date_from)s - %(date_to)s: use the version of that period.",
                         plan=plan.display_name,
                         version=plan.version,
-                        start=plan.date_start or "-",
-                        end=plan.date_end or "-",
+                        start=start,
+                        end=end,
                         date_from=date_from,
                         date_to=date_to,
                     )

@@ -42,7 +42,7 @@ class TestPlanVersions(KpiCommon):
     # ------------------------------------------------------------------
     def test_new_version_approved_by_second_manager(self):
         self.company.kpi_plan_approval = True
-        march_bonus = {card.id: card.bonus for card in self.march}
+        march_bonus = {card.id: card.bonus_amount for card in self.march}
         # 100 calls of 100: 100 % of 1,000,000 for each of the three agents
         self.assertEqual(sorted(march_bonus.values()), [1_000_000.0] * 3)
         # today 2027-04-05 + 15 days notice = 2027-04-20: the first period is May
@@ -77,7 +77,7 @@ class TestPlanVersions(KpiCommon):
         self.assertEqual(self.plan.state, "active")
         self.assertEqual(self.plan.date_end, date(2027, 4, 30))
         self.assertEqual(self.march.exists(), self.march)
-        self.assertEqual({card.id: card.bonus for card in self.march}, march_bonus)
+        self.assertEqual({card.id: card.bonus_amount for card in self.march}, march_bonus)
         self.assertEqual(self.march.plan_id, self.plan)
         # the announcement: once per employee, also after generating May's scorecards
         self.assertEqual(len(self._announcements(version2)), 3)
@@ -98,7 +98,7 @@ class TestPlanVersions(KpiCommon):
         for vals in ({"target": 50}, {"weight": 50}, {"threshold": 10}, {"cap": 200}):
             with self.assertRaisesRegex(UserError, "Telesales.*New version"):
                 line.with_user(self.user_hr_manager).write(vals)
-        with self.assertRaisesRegex(UserError, "Bonus base.*New version"):
+        with self.assertRaisesRegex(UserError, "Bonus Base.*New version"):
             self.plan.with_user(self.user_hr_manager).bonus_base = 1
         with self.assertRaisesRegex(UserError, "New version"):
             line.with_user(self.user_hr_manager).unlink()
@@ -111,7 +111,7 @@ class TestPlanVersions(KpiCommon):
         scale.tier_ids[0].achievement = 70  # a draft version's scale may still change
         self._activate_acknowledged(version2)
         self.assertEqual(version2.state, "active")
-        with self.assertRaisesRegex(UserError, "Payout scale .* is used by the active plan"):
+        with self.assertRaisesRegex(UserError, "Payout scale .* is used by the active or approved plan"):
             scale.tier_ids[0].with_user(self.user_hr_manager).payout = 60
         # a draft plan is changed directly
         with self.assertRaisesRegex(UserError, "only an active plan"):
@@ -151,6 +151,7 @@ class TestPlanVersions(KpiCommon):
         self.assertEqual(tracking.field_id.mapped("name"), ["target"], "the weight did not change")
         self.assertEqual((tracking.old_value_float, tracking.new_value_float), (100.0, 120.0))
         version2.with_user(self.user_hr_manager).bonus_base = 1_500_000
+        self.env.cr.precommit.run()  # tracking values are written at commit time
         # the audit trail lists both, with author, old and new value
         audit = self.env["kpi.audit.report"].with_user(self.user_officer).search(
             [("res_model", "=", "kpi.plan"), ("res_id", "=", version2.id), ("field_id", "!=", False)]
@@ -168,7 +169,9 @@ class TestPlanVersions(KpiCommon):
         self.assertIn(("payout", "50", "60"), {(r.field_id.name, r.old_value, r.new_value) for r in rows})
         # manual values are in it too
         value = self._add_manual_values(self.calls, {self.agents[0]: 5}, day=date(2027, 4, 2))
+        self.env.cr.precommit.run()
         value.value = 7
+        self.env.cr.precommit.run()
         rows = self.env["kpi.audit.report"].search([("res_model", "=", "kpi.manual.value"), ("res_id", "=", value.id)])
         self.assertIn(("value", "5", "7"), {(r.field_id.name, r.old_value, r.new_value) for r in rows})
 
