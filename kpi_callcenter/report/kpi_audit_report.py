@@ -57,7 +57,8 @@ class KpiAuditReport(models.Model):
         for model, ids in by_model.items():
             if model not in self.env.registry:
                 continue
-            records = self.env[model].with_context(active_test=False).browse(ids).exists()
+            # only the records the user may read show their name
+            records = self.env[model].with_context(active_test=False).browse(ids).exists()._filtered_access("read")
             names.update({(model, record.id): record.display_name for record in records})
         for row in self:
             row.record_name = names.get((row.res_model, row.res_id)) or f"{row.res_model},{row.res_id}"

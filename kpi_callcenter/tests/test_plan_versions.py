@@ -34,6 +34,12 @@ class TestPlanVersions(KpiCommon):
         cls.march = cls._generate(cls.plan)
         cls.company.kpi_version_notice_days = 15
 
+    def _commit_tracking(self):
+        """Tracking values are written at commit time (and not for records created in the
+        same transaction)."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
     def _announcements(self, plan):
         return self.env["kpi.plan.announcement"].search([("plan_id", "=", plan.id)])
 
@@ -93,6 +99,21 @@ class TestPlanVersions(KpiCommon):
         with self.assertRaisesRegex(UserError, "applies from"):
             version2.generate_scorecards(date(2027, 3, 1), date(2027, 3, 31))
 
+    def test_cron_follows_the_versions(self):
+        version2 = self._new_version(self.plan)
+        self.assertIs(self._activate_acknowledged(version2), True)
+        # in April, the cron still runs version 1; from May, version 2 and version 1 is archived
+        self.env["kpi.plan"]._cron_generate_scorecards()
+        Scorecard = self.env["kpi.scorecard"]
+        april = Scorecard.search([("plan_id", "in", (self.plan | version2).ids), ("date_from", "=", date(2027, 4, 1))])
+        self.assertEqual(april.plan_id, self.plan)
+        with freeze_time("2027-05-03"):
+            self.env["kpi.plan"]._cron_generate_scorecards()
+        may = Scorecard.search([("plan_id", "in", (self.plan | version2).ids), ("date_from", "=", date(2027, 5, 1))])
+        self.assertEqual((may.plan_id, len(may)), (version2, 3))
+        self.assertEqual(self.plan.state, "archived")
+        self.assertEqual(self.march.plan_id, self.plan, "old periods keep their version")
+
     def test_active_plan_terms_are_locked(self):
         line = self.plan.line_ids
         for vals in ({"target": 50}, {"weight": 50}, {"threshold": 10}, {"cap": 200}):
@@ -150,8 +171,9 @@ class TestPlanVersions(KpiCommon):
         tracking = message.tracking_value_ids
         self.assertEqual(tracking.field_id.mapped("name"), ["target"], "the weight did not change")
         self.assertEqual((tracking.old_value_float, tracking.new_value_float), (100.0, 120.0))
+        self._commit_tracking()  # the version was created in this transaction: as at a commit
         version2.with_user(self.user_hr_manager).bonus_base = 1_500_000
-        self.env.cr.precommit.run()  # tracking values are written at commit time
+        self._commit_tracking()
         # the audit trail lists both, with author, old and new value
         audit = self.env["kpi.audit.report"].with_user(self.user_officer).search(
             [("res_model", "=", "kpi.plan"), ("res_id", "=", version2.id), ("field_id", "!=", False)]
@@ -169,9 +191,9 @@ class TestPlanVersions(KpiCommon):
         self.assertIn(("payout", "50", "60"), {(r.field_id.name, r.old_value, r.new_value) for r in rows})
         # manual values are in it too
         value = self._add_manual_values(self.calls, {self.agents[0]: 5}, day=date(2027, 4, 2))
-        self.env.cr.precommit.run()
+        self._commit_tracking()
         value.value = 7
-        self.env.cr.precommit.run()
+        self._commit_tracking()
         rows = self.env["kpi.audit.report"].search([("res_model", "=", "kpi.manual.value"), ("res_id", "=", value.id)])
         self.assertIn(("value", "5", "7"), {(r.field_id.name, r.old_value, r.new_value) for r in rows})
 

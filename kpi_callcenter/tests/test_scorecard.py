@@ -50,9 +50,13 @@ class TestScorecard(KpiCommon):
         self.assertEqual(card1.leave_days, 0.0)
 
     def test_custom_cap(self):
-        self.plan.line_ids.filtered(lambda line: line.definition_id == self.calls).cap = 110
+        # the plan's terms with a cap of 110 % on the calls (an active plan is never edited)
+        plan = self._create_plan(
+            [{"definition_id": self.calls.id, "weight": 70, "target": 200, "cap": 110}, (self.aht, 30, 300)],
+            name="Capped plan",
+        )
         self._add_manual_values(self.calls, {self.agent1: 300})
-        card = self._card(self._generate(self.plan), self.agent1)
+        card = self._card(self._generate(plan), self.agent1)
         self.assertAlmostEqual(self._line(card, self.calls).achievement, 110.0)
 
     def test_proration_with_sick_leave(self):
