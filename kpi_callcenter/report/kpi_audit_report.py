@@ -31,7 +31,8 @@ class KpiAuditReport(models.Model):
     res_model = fields.Selection(selection="_selection_res_model", string="Model", readonly=True)
     res_id = fields.Many2oneReference(model_field="res_model", string="Record ID", readonly=True)
     record_name = fields.Char(string="Record", compute="_compute_record_name")
-    field_id = fields.Many2one("ir.model.fields", string="Field", readonly=True)
+    field_name = fields.Char(string="Technical field", readonly=True)
+    field_label = fields.Char(string="Field", readonly=True)
     old_value = fields.Char(readonly=True)
     new_value = fields.Char(readonly=True)
     note = fields.Char(readonly=True, help="The logged note (e.g. the KPI changed, added or removed).")
@@ -115,7 +116,8 @@ class KpiAuditReport(models.Model):
                    m.author_id AS author_id,
                    m.model AS res_model,
                    m.res_id AS res_id,
-                   v.field_id AS field_id,
+                   f.name AS field_name,
+                   COALESCE(f.field_description->>%(lang)s, f.field_description->>'en_US') AS field_label,
                    %(old)s AS old_value,
                    %(new)s AS new_value,
                    NULL::varchar AS note,
@@ -133,7 +135,8 @@ class KpiAuditReport(models.Model):
                    m.author_id AS author_id,
                    m.model AS res_model,
                    m.res_id AS res_id,
-                   NULL::integer AS field_id,
+                   NULL::varchar AS field_name,
+                   NULL::varchar AS field_label,
                    NULL::varchar AS old_value,
                    NULL::varchar AS new_value,
                    left(regexp_replace(m.body, '<[^>]+>', '', 'g'), 500) AS note,
@@ -151,4 +154,5 @@ class KpiAuditReport(models.Model):
             company=company,
             joins=company_joins,
             models=tuple(models_),
+            lang=self.env.lang or "en_US",
         )

@@ -176,11 +176,12 @@ class TestPlanVersions(KpiCommon):
         self._commit_tracking()
         # the audit trail lists both, with author, old and new value
         audit = self.env["kpi.audit.report"].with_user(self.user_officer).search(
-            [("res_model", "=", "kpi.plan"), ("res_id", "=", version2.id), ("field_id", "!=", False)]
+            [("res_model", "=", "kpi.plan"), ("res_id", "=", version2.id), ("field_name", "!=", False)]
         )
-        rows = {(row.field_id.name, row.old_value, row.new_value, row.author_id) for row in audit}
+        rows = {(row.field_name, row.old_value, row.new_value, row.author_id) for row in audit}
         self.assertIn(("target", "100", "120", self.user_hr_manager.partner_id), rows)
         self.assertIn(("bonus_base", "1000000", "1500000", self.user_hr_manager.partner_id), rows)
+        self.assertIn("Target", audit.mapped("field_label"))
         self.assertEqual(audit[0].period, date(2027, 4, 1))
         self.assertEqual(audit[0].record_name, version2.display_name)
         self.assertEqual(audit.company_id, self.company)
@@ -188,14 +189,22 @@ class TestPlanVersions(KpiCommon):
         scale = self._create_payout_scale([(80, 50)])
         scale.tier_ids.with_user(self.user_hr_manager).payout = 60
         rows = self.env["kpi.audit.report"].search([("res_model", "=", "kpi.payout.scale"), ("res_id", "=", scale.id)])
-        self.assertIn(("payout", "50", "60"), {(r.field_id.name, r.old_value, r.new_value) for r in rows})
+        self.assertIn(("payout", "50", "60"), {(r.field_name, r.old_value, r.new_value) for r in rows})
         # manual values are in it too
         value = self._add_manual_values(self.calls, {self.agents[0]: 5}, day=date(2027, 4, 2))
         self._commit_tracking()
         value.value = 7
         self._commit_tracking()
         rows = self.env["kpi.audit.report"].search([("res_model", "=", "kpi.manual.value"), ("res_id", "=", value.id)])
-        self.assertIn(("value", "5", "7"), {(r.field_id.name, r.old_value, r.new_value) for r in rows})
+        self.assertIn(("value", "5", "7"), {(r.field_name, r.old_value, r.new_value) for r in rows})
+
+    def test_plan_form(self):
+        # the form holds the version buttons and the approval's (tier validation) buttons
+        arch = self.env["kpi.plan"].with_user(self.user_hr_manager).get_view(view_type="form")["arch"]
+        arch = arch.decode() if isinstance(arch, bytes) else arch
+        for name in ("action_new_version", "action_print_rules", "date_start", "discussed_on",
+                     "validate_tier", "reject_tier", "request_validation"):
+            self.assertIn(f'name="{name}"', arch)
 
     def test_bonus_rules_document(self):
         version2 = self._new_version(self.plan, bonus_base=1_200_000, discussed_on=date(2027, 4, 2))
