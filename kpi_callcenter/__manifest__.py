@@ -18,11 +18,13 @@
         "helpdesk_mgmt_rating",
         "portal",
         "mail",
+        "base_tier_validation",
     ],
     "external_dependencies": {"python": ["xlsxwriter", "holidays"]},
     "data": [
         "security/security.xml",
         "security/ir.model.access.csv",
+        "data/kpi_plan_tier_data.xml",
         "data/hr_leave_type_data.xml",
         "data/kpi_call_data.xml",
         "wizards/kpi_scorecard_generate_views.xml",
@@ -64,6 +66,8 @@
         "views/kpi_governance_dashboard_views.xml",
         "views/kpi_employee_transfer_views.xml",
         "wizards/kpi_public_holiday_load_views.xml",
+        "report/kpi_plan_rules_report.xml",
+        "report/kpi_audit_report_views.xml",
     ],
     "demo": [
         "demo/kpi_demo.xml",

@@ -88,9 +88,9 @@ kpi_wheels_run() {
     core_version="$(sed -nE 's/.*"version": "([0-9.]+)".*/\1/p' "$KPI_ROOT/kpi_callcenter/__manifest__.py")"
     kpi_wheels_check "wheel version from the manifest ($core_version)" \
         grep -q "odoo_addon_kpi_callcenter-$core_version" <<<"$core_whl"
-    kpi_wheels_check "kpi_callcenter wheel declares Odoo, helpdesk_mgmt and helpdesk_mgmt_rating 18.0" \
+    kpi_wheels_check "kpi_callcenter wheel declares Odoo, helpdesk_mgmt, helpdesk_mgmt_rating and base_tier_validation 18.0" \
         kpi_wheels_metadata_ok "$core_whl" "odoo==18.0.*" "odoo-addon-helpdesk_mgmt==18.0.*" \
-        "odoo-addon-helpdesk_mgmt_rating==18.0.*"
+        "odoo-addon-helpdesk_mgmt_rating==18.0.*" "odoo-addon-base_tier_validation==18.0.*"
     kpi_wheels_check "kpi_callcenter_payroll wheel declares kpi_callcenter and payroll 18.0" \
         kpi_wheels_metadata_ok "$payroll_whl" "odoo==18.0.*" "odoo-addon-payroll==18.0.*" \
         "odoo-addon-kpi_callcenter==18.0.*"
@@ -114,9 +114,9 @@ kpi_wheels_run() {
         return 1
     fi
     "$venv/bin/python" -m pip list 2>/dev/null | grep -E '^odoo' >&2
-    kpi_wheels_check "pip brought the OCA wheels payroll, helpdesk_mgmt and helpdesk_mgmt_rating" \
+    kpi_wheels_check "pip brought the OCA wheels payroll, helpdesk_mgmt, helpdesk_mgmt_rating and base_tier_validation" \
         test -d "$site/odoo/addons/payroll" -a -d "$site/odoo/addons/helpdesk_mgmt" \
-        -a -d "$site/odoo/addons/helpdesk_mgmt_rating"
+        -a -d "$site/odoo/addons/helpdesk_mgmt_rating" -a -d "$site/odoo/addons/base_tier_validation"
 
     # 3. A fresh database, Odoo's own addons path only, the modules from the venv.
     local addons="$ODOO_SRC/odoo/addons"

@@ -1,9 +1,10 @@
 # Copyright 2026 KPI Call Center
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..engine import payout as engine_payout
+from .kpi_plan import log_child_changes
 
 # Achievements (%) shown in a scale's preview.
 PREVIEW_ACHIEVEMENTS = (0, 50, 80, 90, 100, 110, 120, 150)
@@ -14,17 +15,19 @@ class KpiPayoutScale(models.Model):
 
     _name = "kpi.payout.scale"
     _description = "KPI Payout Scale"
+    _inherit = ["mail.thread"]
     _order = "name, id"
 
     # ------------------------------------------------------------------
     # Fields
     # ------------------------------------------------------------------
-    name = fields.Char(required=True, translate=True)
+    name = fields.Char(required=True, translate=True, tracking=True)
     active = fields.Boolean(default=True)
     mode = fields.Selection(
         [("step", "Step"), ("linear", "Linear")],
         required=True,
         default="step",
+        tracking=True,
         help="Step: the payout of the highest tier reached (0 below the first tier).\n"
         "Linear: straight lines between tiers, 0 below the first tier, flat after the last.",
     )
@@ -70,6 +73,41 @@ class KpiPayoutScale(models.Model):
                 )
 
     # ------------------------------------------------------------------
+    # CRUD: the tiers of a scale an active plan uses are locked
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        self.check_access("write")
+        if {"mode", "tier_ids"} & set(vals):
+            self._check_scale_editable()
+        return super().write(vals)
+
+    def _check_scale_editable(self):
+        """A scale used by an active plan or a version under approval (or one of their
+        KPIs) keeps its mode and tiers: a new scale goes with a new version of the plan."""
+        if not self:
+            return
+        plans = self.env["kpi.plan"].search(
+            [
+                "|",
+                ("state", "=", "active"),
+                ("review_ids", "!=", False),
+                "|",
+                ("payout_scale_id", "in", self.ids),
+                ("line_ids.payout_scale_id", "in", self.ids),
+            ],
+            limit=1,
+        )
+        if plans:
+            raise UserError(
+                self.env._(
+                    "Payout scale %(scale)s is used by the active or approved plan %(plan)s: its mode "
+                    "and tiers cannot change in place. Create a new scale and use it in a new version of the plan.",
+                    scale=", ".join(self.mapped("display_name")),
+                    plan=plans.display_name,
+                )
+            )
+
+    # ------------------------------------------------------------------
     # Business
     # ------------------------------------------------------------------
     def _get_tiers(self):
@@ -107,6 +145,51 @@ class KpiPayoutScaleTier(models.Model):
     payout = fields.Float(
         string="Payout (%)", digits=(16, 2), help="…the KPI pays this % of its share of the bonus."
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        scales = self.env["kpi.payout.scale"].browse({vals["scale_id"] for vals in vals_list if vals.get("scale_id")})
+        scales._check_scale_editable()
+        tiers = super().create(vals_list)
+        for tier in tiers:
+            tier.scale_id._message_log(body=self.env._("Tier added: %(tier)s.", tier=tier._get_audit_summary()))
+        return tiers
+
+    def write(self, vals):
+        self.check_access("write")
+        self.scale_id._check_scale_editable()
+        if "scale_id" in vals:
+            self.env["kpi.payout.scale"].browse(vals["scale_id"])._check_scale_editable()
+        tracked = [fname for fname in ("achievement", "payout") if fname in vals]
+        old = {tier: {fname: tier[fname] for fname in tracked} for tier in self}
+        result = super().write(vals)
+        for tier in self:
+            log_child_changes(
+                tier.scale_id,
+                self.env._("Tier changed."),
+                tier,
+                old[tier],
+                {fname: tier[fname] for fname in tracked},
+            )
+        return result
+
+    def unlink(self):
+        self.check_access("unlink")
+        self.scale_id._check_scale_editable()
+        removed = [(tier.scale_id, tier._get_audit_summary()) for tier in self]
+        result = super().unlink()
+        for scale, summary in removed:
+            if scale.exists():
+                scale._message_log(body=self.env._("Tier removed: %(tier)s.", tier=summary))
+        return result
+
+    def _get_audit_summary(self):
+        self.ensure_one()
+        return self.env._(
+            "%(achievement)s %% achieved → %(payout)s %% paid",
+            achievement=self.achievement,
+            payout=self.payout,
+        )
 
     @api.constrains("achievement", "payout")
     def _check_values(self):

@@ -6,7 +6,14 @@ The plan's life, as explicit steps in this file:
 
 - activation (``action_activate``): health check (errors block, unacknowledged warnings
   open the acknowledgement dialog) → active → announcement to each assigned employee;
-- back to draft (``action_set_draft``): a new version, to be checked and announced again;
+- versions (``action_new_version``): an active plan is never edited in place; its terms
+  (``VERSION_LOCKED_FIELDS`` and every field of its lines) refuse writes. *New version*
+  copies it to a draft (``version`` + 1, ``previous_version_id``) that is checked,
+  approved by a second KPI Manager when the company requires it (OCA
+  ``base_tier_validation``: ``approver_ids``, the KPI Managers other than its author),
+  announced, and applies from its first period (``date_start``, the notice rule of
+  ``_check_version_start``); the previous version then ends the day before
+  (``date_end``) and keeps its scorecards;
 - scorecards (``generate_scorecards``): create the missing ones, compute, announce to
   employees assigned since the activation;
 - history: calibration of the targets and the pay-impact simulation replay past periods
@@ -42,6 +49,46 @@ _logger = logging.getLogger(__name__)
 LINE_SCOPES = [("individual", "Individual"), ("team", "Team")]
 TEAM_BASES = [("manager", "Manager"), ("department", "Department")]
 POOL_SPLITS = [("equal", "Equally"), ("by_score", "By individual score"), ("by_days", "By available days")]
+
+# Terms of a plan that an active (or archived) version never changes in place: a change
+# is a new version (``action_new_version``). Every field of its lines is locked too.
+VERSION_LOCKED_FIELDS = (
+    "line_ids",
+    "bonus_base",
+    "payout_scale_id",
+    "period_type",
+    "holidays_reduce_targets",
+    "leave_reduces_base",
+    "probation_policy",
+    "probation_ramp_pct",
+    "date_start",
+    "company_id",
+)
+# Fields of a plan line whose changes are logged, with old and new value, on the chatter of
+# its plan (the other pay terms of the plan are tracked fields of the plan itself).
+LINE_TRACKED_FIELDS = ("definition_id", "weight", "target", "threshold", "cap", "payout_scale_id", "is_gate")
+# Fields a plan under approval still writes (the health check's result, the activation).
+UNDER_APPROVAL_WRITABLE_FIELDS = ("health_state", "health_checked_on", "announced_on", "date_end")
+# Context keys of base_tier_validation that would skip its checks: neutralised on writes.
+TIER_VALIDATION_BYPASS_KEYS = {"skip_validation_check": False, "skip_check_state_condition": False}
+
+
+def log_child_changes(parent, body, child, old_values, new_values):
+    """Log on ``parent``'s chatter a message ``body`` with one tracking value (old → new)
+    per changed field of ``child`` (a record of a model without chatter, e.g. a plan
+    line). ``old_values`` / ``new_values``: ``{field name: value as read}``."""
+    Tracking = parent.env["mail.tracking.value"]
+    infos = child.fields_get(list(new_values), attributes=("string", "type", "selection", "currency_field"))
+    tracking_vals = []
+    for fname, new in new_values.items():
+        old = old_values.get(fname)
+        if old == new:
+            continue
+        tracking_vals.append(Tracking._create_tracking_values(old, new, fname, infos[fname], child))
+    if tracking_vals:
+        parent._message_log(
+            body=body, tracking_value_ids=[Command.create(vals) for vals in tracking_vals]
+        )
 
 
 class KpiReplay:
@@ -102,8 +149,13 @@ class KpiReplay:
 class KpiPlan(models.Model):
     _name = "kpi.plan"
     _description = "KPI Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "tier.validation"]
     _order = "state, name, id"
+    # Approval of a version (OCA base_tier_validation): draft → active needs the validation
+    # of the tier definition ``kpi_plan_tier_definition`` when the company requires it.
+    _state_from = ["draft"]
+    _state_to = ["active"]
+    _tier_validation_manual_config = False
 
     # ------------------------------------------------------------------
     # Fields
@@ -166,8 +218,51 @@ class KpiPlan(models.Model):
         copy=False,
         readonly=True,
         tracking=True,
-        help="Goes up each time the plan returns to draft to be changed. Acknowledgements "
-        "and announcements are per version.",
+        help="Number of this version of the plan: New version copies an active plan to a "
+        "draft with the next number. Acknowledgements and announcements are per version.",
+    )
+    previous_version_id = fields.Many2one(
+        "kpi.plan",
+        string="Previous version",
+        readonly=True,
+        copy=False,
+        index=True,
+        ondelete="restrict",
+        help="The version this one replaces from its first period.",
+    )
+    next_version_ids = fields.One2many("kpi.plan", "previous_version_id", string="Next versions")
+    date_start = fields.Date(
+        string="First period",
+        tracking=True,
+        copy=False,
+        help="First day of the first period this version applies to (required for a new "
+        "version). It starts after the announcement plus the company's notice period, "
+        "unless nobody's pay can go down.",
+    )
+    date_end = fields.Date(
+        string="Last day",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Set when the next version is activated: the day before its first period.",
+    )
+    discussed_on = fields.Date(
+        string="Discussed with representatives on",
+        tracking=True,
+        copy=False,
+        help="Date the version was discussed with the employees' representatives (trade union).",
+    )
+    announced_on = fields.Date(
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Date the version was activated and announced to its employees.",
+    )
+    approver_ids = fields.Many2many(
+        "res.users",
+        compute="_compute_approver_ids",
+        string="Possible approvers",
+        help="KPI Managers of the plan's company other than the author of this version.",
     )
     health_issue_ids = fields.One2many("kpi.plan.health.issue", "plan_id", string="Health issues")
     health_state = fields.Selection(
@@ -233,15 +328,28 @@ class KpiPlan(models.Model):
         for plan in self:
             plan.employee_count = len(plan._get_assigned_employees())
 
-    @api.depends("trial_end_date")
+    @api.depends("trial_end_date", "date_start")
     @api.depends_context("tz")
     def _compute_first_paid_date(self):
         today = fields.Date.context_today(self)
         for plan in self:
             if plan.trial_end_date:
-                plan.first_paid_date = plan.trial_end_date.replace(day=1) + relativedelta(months=1)
+                first_paid = plan.trial_end_date.replace(day=1) + relativedelta(months=1)
             else:
-                plan.first_paid_date = today.replace(day=1)
+                first_paid = today.replace(day=1)
+            if plan.date_start and plan.date_start > first_paid:
+                first_paid = plan.date_start
+            plan.first_paid_date = first_paid
+
+    @api.depends("create_uid", "company_id")
+    def _compute_approver_ids(self):
+        managers = self.env.ref("kpi_callcenter.group_kpi_manager").users
+        for plan in self:
+            plan.approver_ids = managers.filtered(
+                lambda user, plan=plan: plan.company_id in user.company_ids
+                and user != plan.create_uid
+                and not user._is_superuser()
+            )
 
     # ------------------------------------------------------------------
     # Constraints
@@ -301,19 +409,179 @@ class KpiPlan(models.Model):
                 )
 
     # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        # The caller's right to write comes first: a refused user gets the access error.
+        self.check_access("write")
+        self._check_version_locked(vals)
+        # No context key is a permission: the approval's write checks (tier validation)
+        # run whatever context the caller sends.
+        return super(KpiPlan, self.with_context(**TIER_VALIDATION_BYPASS_KEYS)).write(vals)
+
+    def unlink(self):
+        self.check_access("unlink")
+        # their approvals go with them (reviews are written only by the plan's methods)
+        self.review_ids.sudo().unlink()
+        return super().unlink()
+
+    def _check_version_locked(self, vals):
+        """An active or archived version never changes its terms in place, whoever asks."""
+        locked = [fname for fname in VERSION_LOCKED_FIELDS if fname in vals]
+        if not locked:
+            return
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "Plan %(plan)s (version %(version)s) is %(state)s: its %(fields)s cannot "
+                        "be changed in place. Click New version to prepare a changed version, "
+                        "which is checked, approved and announced before it applies.",
+                        plan=plan.display_name,
+                        version=plan.version,
+                        state=dict(plan._fields["state"]._description_selection(self.env))[plan.state],
+                        fields=", ".join(
+                            plan._fields[fname]._description_string(self.env) for fname in locked
+                        ),
+                    )
+                )
+
+    def _check_lines_editable(self):
+        """The KPI lines of an active or archived version, or of a version under approval,
+        refuse any change (whoever asks, whatever the context)."""
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "Plan %(plan)s (version %(version)s) is not a draft: its KPIs (weights, "
+                        "targets, thresholds, caps, scales) cannot be changed in place. Click New "
+                        "version to prepare a changed version.",
+                        plan=plan.display_name,
+                        version=plan.version,
+                    )
+                )
+            if plan.review_ids:
+                raise UserError(
+                    self.env._(
+                        "Plan %(plan)s (version %(version)s) is under approval: restart the "
+                        "validation before changing its KPIs.",
+                        plan=plan.display_name,
+                        version=plan.version,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Tier validation (approval of a version)
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_under_validation_exceptions(self):
+        return super()._get_under_validation_exceptions() + list(UNDER_APPROVAL_WRITABLE_FIELDS)
+
+    def _tier_validation_check_write_remove_reviews(self, vals):
+        # Reviews of plans are written only by the plan's methods (see security.xml): the
+        # caller's write access is checked by the write itself.
+        return super(KpiPlan, self.sudo())._tier_validation_check_write_remove_reviews(vals)
+
+    def _check_reviewer(self):
+        """The current user may approve or refuse this version: a KPI Manager of its
+        company, not its author."""
+        self.ensure_one()
+        self.check_access("write")
+        user = self.env.user
+        if user == self.create_uid:
+            raise UserError(
+                self.env._(
+                    "Plan %(plan)s (version %(version)s): you prepared this version; another "
+                    "KPI Manager must approve it.",
+                    plan=self.display_name,
+                    version=self.version,
+                )
+            )
+        if user not in self.approver_ids:
+            raise UserError(
+                self.env._(
+                    "Plan %(plan)s (version %(version)s): only a KPI Manager of %(company)s "
+                    "other than the author may approve or refuse it.",
+                    plan=self.display_name,
+                    version=self.version,
+                    company=self.company_id.name,
+                )
+            )
+
+    def request_validation(self):
+        self.check_access("write")
+        return super(KpiPlan, self.sudo()).request_validation().sudo(False)
+
+    def restart_validation(self):
+        self.check_access("write")
+        return super(KpiPlan, self.sudo()).restart_validation()
+
+    def validate_tier(self):
+        self._check_reviewer()
+        return super(KpiPlan, self.sudo()).validate_tier()
+
+    def reject_tier(self):
+        self._check_reviewer()
+        return super(KpiPlan, self.sudo()).reject_tier()
+
+    def _check_approval(self):
+        """Plans whose company requires an approval: request it the first time (returns a
+        notification, the plan stays draft); refuse while it is pending or refused.
+        ``False``: every plan is approved or needs no approval."""
+        to_request = self.filtered("need_validation")
+        if to_request:
+            to_request.request_validation()
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "warning",
+                    "sticky": True,
+                    "message": self.env._(
+                        "Approval requested for %(plans)s: another KPI Manager must validate the "
+                        "version; then activate it.",
+                        plans=", ".join(to_request.mapped("display_name")),
+                    ),
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
+        for plan in self.filtered(lambda p: p.review_ids and p.validation_status != "validated"):
+            raise UserError(
+                self.env._(
+                    "Plan %(plan)s (version %(version)s) waits for the approval of a KPI Manager "
+                    "other than its author (%(status)s).",
+                    plan=plan.display_name,
+                    version=plan.version,
+                    status=dict(plan._fields["validation_status"]._description_selection(self.env))[
+                        plan.validation_status
+                    ],
+                )
+            )
+        return False
+
+    # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def action_activate(self):
-        """Activate the draft plans: the health check (errors block; unacknowledged
-        warnings open the acknowledgement dialog instead), then the state, then the
-        announcement to the assigned employees."""
+        """Activate the draft plans as explicit steps: the first period (notice rule),
+        the health check (errors block; unacknowledged warnings open the acknowledgement
+        dialog instead), the approval by a second KPI Manager when the company requires
+        it, then the state, the end of the previous versions and the announcement to the
+        assigned employees."""
         plans = self.filtered(lambda p: p.state == "draft")
+        for plan in plans:
+            plan._check_version_start()
         action = plans._check_health()
         if action:
             return action
         for plan in plans:
             plan._check_weights_sum()
-        plans.write({"state": "active"})
+        action = plans._check_approval()
+        if action:
+            return action
+        for plan in plans:
+            plan.write({"state": "active", "announced_on": plan.company_id._kpi_today()})
+        plans._end_previous_versions()
         plans._announce()
         return True
 
@@ -321,11 +589,81 @@ class KpiPlan(models.Model):
         self.write({"state": "archived"})
 
     def action_set_draft(self):
-        """Back to draft to be changed: a new version (acknowledgements and announcements
-        are per version)."""
-        for plan in self.filtered(lambda p: p.state != "draft"):
-            plan.version += 1
+        """Back to draft, for a plan that is not active: an active one changes through a
+        new version (``action_new_version``)."""
+        active = self.filtered(lambda p: p.state == "active")
+        if active:
+            raise UserError(
+                self.env._(
+                    "Plan %(plan)s is active: it cannot go back to draft. Click New version "
+                    "to prepare a changed version.",
+                    plan=active[0].display_name,
+                )
+            )
         self.write({"state": "draft"})
+
+    def action_new_version(self):
+        """Copy the active plan to a draft version (next number, same terms) to be
+        changed, checked, approved and announced. Returns its form."""
+        self.ensure_one()
+        self.check_access("write")
+        if self.state != "active":
+            raise UserError(
+                self.env._(
+                    "Plan %(plan)s: only an active plan gets a new version; change a draft directly.",
+                    plan=self.display_name,
+                )
+            )
+        pending = self.next_version_ids.filtered(lambda p: p.state == "draft")
+        if pending:
+            raise UserError(
+                self.env._(
+                    "Plan %(plan)s already has a draft version %(version)s: change that one.",
+                    plan=self.display_name,
+                    version=pending[0].version,
+                )
+            )
+        new_version = self.copy(self._prepare_new_version_vals())
+        new_version.message_post(
+            body=self.env._(
+                "Version %(version)s, copied from version %(previous)s.",
+                version=new_version.version,
+                previous=self.version,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "kpi.plan",
+            "res_id": new_version.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _prepare_new_version_vals(self):
+        self.ensure_one()
+        return {
+            "name": self.name,
+            "version": self.version + 1,
+            "previous_version_id": self.id,
+            "state": "draft",
+        }
+
+    def action_view_versions(self):
+        self.ensure_one()
+        versions = self._get_version_chain()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Versions of %(plan)s", plan=self.name),
+            "res_model": "kpi.plan",
+            "view_mode": "list,form",
+            "domain": [("id", "in", versions.ids)],
+            "context": {"active_test": False},
+        }
+
+    def action_print_rules(self):
+        self.ensure_one()
+        return self.env.ref("kpi_callcenter.kpi_plan_rules_report").report_action(self)
 
     def action_check_health(self):
         for plan in self:
@@ -354,6 +692,174 @@ class KpiPlan(models.Model):
         action["domain"] = [("plan_id", "=", self.id)]
         action["context"] = {"default_plan_id": self.id}
         return action
+
+    # ------------------------------------------------------------------
+    # Business: versions
+    # ------------------------------------------------------------------
+    def _get_version_chain(self):
+        """Every version of this plan, older and newer ones."""
+        self.ensure_one()
+        first = self
+        while first.previous_version_id:
+            first = first.previous_version_id
+        versions = first
+        newer = first.next_version_ids
+        while newer:
+            versions |= newer
+            newer = newer.next_version_ids
+        return versions
+
+    def _check_version_start(self):
+        """The first period of a version (``date_start``): required for a new version; the
+        start of a period of the plan, after the previous version's; no locked scorecard
+        of the previous version from it on. It starts after today (the announcement) plus
+        the company's notice period; earlier (but never before the running period) only
+        when nobody's pay can go down: the pay-impact simulation of the last months shows
+        no employee and month paid less than under their current plans."""
+        self.ensure_one()
+        previous = self.previous_version_id
+        if not self.date_start:
+            if previous:
+                raise UserError(
+                    self.env._(
+                        "Plan %(plan)s (version %(version)s), field First period: set the first "
+                        "period this version applies to.",
+                        plan=self.display_name,
+                        version=self.version,
+                    )
+                )
+            return
+        company = self.company_id
+        today = company._kpi_today()
+        period_start = engine_period.period_of(self.date_start, self.period_type)[0]
+        if period_start != self.date_start:
+            raise UserError(
+                self.env._(
+                    "Plan %(plan)s, field First period: %(date)s is not the first day of a period "
+                    "(e.g. %(start)s).",
+                    plan=self.display_name,
+                    date=self.date_start,
+                    start=period_start,
+                )
+            )
+        if previous.date_start and self.date_start <= previous.date_start:
+            raise UserError(
+                self.env._(
+                    "Plan %(plan)s, field First period: %(date)s must come after the first period "
+                    "of version %(previous)s (%(previous_start)s).",
+                    plan=self.display_name,
+                    date=self.date_start,
+                    previous=previous.version,
+                    previous_start=previous.date_start,
+                )
+            )
+        if previous:
+            locked = self.env["kpi.scorecard"].search_count(
+                [
+                    ("plan_id", "=", previous.id),
+                    ("date_to", ">=", self.date_start),
+                    ("state", "in", ("confirmed", "paid")),
+                ]
+            )
+            if locked:
+                raise UserError(
+                    self.env._(
+                        "Plan %(plan)s, field First period: %(count)s scorecards of version "
+                        "%(previous)s from %(date)s on are already confirmed or paid.",
+                        plan=self.display_name,
+                        count=locked,
+                        previous=previous.version,
+                        date=self.date_start,
+                    )
+                )
+        earliest = today + relativedelta(days=company.kpi_version_notice_days)
+        if self.date_start >= earliest:
+            return
+        running_start = engine_period.period_of(today, self.period_type)[0]
+        if self.date_start < running_start:
+            raise UserError(
+                self.env._(
+                    "Plan %(plan)s, field First period: %(date)s is before the running period "
+                    "(%(start)s): a version never applies to past periods.",
+                    plan=self.display_name,
+                    date=self.date_start,
+                    start=running_start,
+                )
+            )
+        losers = self._get_version_losers()
+        if losers is None or losers:
+            if losers is None:
+                reason = self.env._("no past month can be simulated")
+            else:
+                reason = self.env._(
+                    "the simulation shows lower pay for %(names)s", names=", ".join(losers.mapped("name"))
+                )
+            raise UserError(
+                self.env._(
+                    "Plan %(plan)s, field First period: %(date)s is less than %(days)s days "
+                    "(the notice period) after today's announcement; the earliest first period "
+                    "is the one starting on or after %(earliest)s. An earlier start is allowed "
+                    "only when nobody's pay can go down, and %(reason)s.",
+                    plan=self.display_name,
+                    date=self.date_start,
+                    days=company.kpi_version_notice_days,
+                    earliest=earliest,
+                    reason=reason,
+                )
+            )
+
+    def _get_version_losers(self):
+        """Employees the pay-impact simulation of the company's last calibration months
+        shows paid less, in at least one month, than under their current plans; ``None``
+        when there is no month to simulate."""
+        self.ensure_one()
+        periods = self._kpi_last_periods(self.company_id.kpi_calibration_periods)
+        if not periods:
+            return None
+        currency = self.company_id.currency_id
+        rows = self._simulate_rows(periods)
+        loser_ids = {
+            row["employee_id"]
+            for row in rows
+            if currency.compare_amounts(row["new_bonus"], row["old_bonus"]) < 0
+        }
+        return self.env["hr.employee"].browse(sorted(loser_ids))
+
+    def _end_previous_versions(self):
+        """The previous version of each activated plan ends the day before its first
+        period; its provisional scorecards from then on are replaced by the new version's
+        (its confirmed and paid ones were refused by ``_check_version_start``)."""
+        for plan in self.filtered(lambda p: p.previous_version_id.state == "active" and p.date_start):
+            previous = plan.previous_version_id
+            previous.date_end = plan.date_start - relativedelta(days=1)
+            self.env["kpi.scorecard"].search(
+                [
+                    ("plan_id", "=", previous.id),
+                    ("date_from", ">=", plan.date_start),
+                    ("state", "in", ("draft", "computed")),
+                ]
+            ).unlink()
+            previous.message_post(
+                body=self.env._(
+                    "Replaced by version %(version)s from %(date)s.",
+                    version=plan.version,
+                    date=plan.date_start,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _covers_period(self, date_from, date_to):
+        """This version applies to the period: it starts after ``date_start`` and ends
+        before ``date_end`` (when set)."""
+        self.ensure_one()
+        return (not self.date_start or date_from >= self.date_start) and (
+            not self.date_end or date_to <= self.date_end
+        )
+
+    @api.model
+    def _current_domain(self):
+        """Active plans not replaced by an active newer version."""
+        return [("state", "=", "active"), ("next_version_ids", "not any", [("state", "=", "active")])]
 
     # ------------------------------------------------------------------
     # Business: assignment and scorecards
@@ -386,6 +892,22 @@ class KpiPlan(models.Model):
         for plan in self:
             if not plan.line_ids:
                 raise UserError(self.env._("Plan %(plan)s has no KPI.", plan=plan.display_name))
+            if not plan._covers_period(date_from, date_to):
+                # formatted outside the _() call (string literals among its arguments hide
+                # the message from the term export)
+                start, end = plan.date_start or "…", plan.date_end or "…"
+                raise UserError(
+                    self.env._(
+                        "Plan %(plan)s (version %(version)s) applies from %(start)s to %(end)s, not "
+                        "to the period %(date_from)s - %(date_to)s: use the version of that period.",
+                        plan=plan.display_name,
+                        version=plan.version,
+                        start=start,
+                        end=end,
+                        date_from=date_from,
+                        date_to=date_to,
+                    )
+                )
             members = self.env["kpi.employment"]._get_members(plan, date_from, date_to)
             employees = self.env["hr.employee"].browse([employee.id for employee in members])
             existing = Scorecard.search(
@@ -408,6 +930,12 @@ class KpiPlan(models.Model):
         the plan (a note and an activity for its KPI Managers); the others go on."""
         for plan in self.search([("state", "=", "active")]):
             date_from, date_to = engine_period.period_of(plan.company_id._kpi_today(), plan.period_type)
+            if plan.date_end and plan.date_end < date_from:
+                # replaced by its next version: kept readable with its scorecards
+                plan.state = "archived"
+                continue
+            if not plan._covers_period(date_from, date_to):
+                continue
             try:
                 with self.env.cr.savepoint():
                     plan.generate_scorecards(date_from, date_to)
@@ -622,6 +1150,16 @@ class KpiPlan(models.Model):
                 "First paid period: the month starting %(date)s.", date=self.first_paid_date
             )
         )
+        if self.previous_version_id:
+            parts.append(
+                Markup('<p class="o_kpi_announcement_version">%s</p>') % self.env._(
+                    "Version %(version)s replaces version %(previous)s from the period starting "
+                    "%(date)s; earlier periods keep the previous rules.",
+                    version=self.version,
+                    previous=self.previous_version_id.version,
+                    date=self.date_start,
+                )
+            )
         return Markup("").join(escape(part) for part in parts)
 
     # ------------------------------------------------------------------
@@ -807,7 +1345,7 @@ class KpiPlan(models.Model):
             peer_domain += [("job_id", "=", False), ("department_id", "in", departments.ids)]
         peers = self.env["hr.employee"].search(peer_domain)
         other_plans = self.search(
-            [("state", "=", "active"), ("company_id", "=", self.company_id.id), ("id", "!=", self.id)]
+            self._current_domain() + [("company_id", "=", self.company_id.id), ("id", "!=", self.id)]
         )
         plans_by_employee = defaultdict(lambda: self.browse())
         for plan in other_plans:
@@ -1106,7 +1644,7 @@ class KpiPlan(models.Model):
         self.ensure_one()
         result = defaultdict(lambda: self.browse())
         plans = self.search(
-            [("state", "=", "active"), ("company_id", "=", self.company_id.id), ("id", "!=", self.id)]
+            self._current_domain() + [("company_id", "=", self.company_id.id), ("id", "!=", self.id)]
         )
         for plan in plans:
             for employee in plan._get_assigned_employees() & employees:
@@ -1276,6 +1814,64 @@ class KpiPlanLine(models.Model):
     _sql_constraints = [
         ("definition_uniq", "unique(plan_id, definition_id)", "A KPI appears once per plan."),
     ]
+
+    # ------------------------------------------------------------------
+    # CRUD: the lines of an active version are locked; changes of a draft are logged
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        plans = self.env["kpi.plan"].browse({vals["plan_id"] for vals in vals_list if vals.get("plan_id")})
+        plans._check_lines_editable()
+        lines = super().create(vals_list)
+        for plan in lines.plan_id:
+            plan_lines = lines.filtered(lambda line, plan=plan: line.plan_id == plan)
+            plan._message_log(
+                body=self.env._(
+                    "KPIs added: %(kpis)s.",
+                    kpis="; ".join(line._get_audit_summary() for line in plan_lines),
+                )
+            )
+        return lines
+
+    def write(self, vals):
+        self.check_access("write")
+        self.plan_id._check_lines_editable()
+        if "plan_id" in vals:
+            self.env["kpi.plan"].browse(vals["plan_id"])._check_lines_editable()
+        tracked = [fname for fname in LINE_TRACKED_FIELDS if fname in vals]
+        old = {line: {fname: line[fname] for fname in tracked} for line in self}
+        result = super().write(vals)
+        for line in self:
+            log_child_changes(
+                line.plan_id,
+                self.env._("KPI %(kpi)s changed.", kpi=line.definition_id.display_name),
+                line,
+                old[line],
+                {fname: line[fname] for fname in tracked},
+            )
+        return result
+
+    def unlink(self):
+        self.check_access("unlink")
+        self.plan_id._check_lines_editable()
+        summaries = [(line.plan_id, line._get_audit_summary()) for line in self]
+        result = super().unlink()
+        for plan, summary in summaries:
+            if plan.exists():
+                plan._message_log(body=self.env._("KPI removed: %(kpi)s.", kpi=summary))
+        return result
+
+    def _get_audit_summary(self):
+        self.ensure_one()
+        return self.env._(
+            "%(kpi)s (weight %(weight)s %%, target %(target)s, threshold %(threshold)s %%, "
+            "cap %(cap)s %%)",
+            kpi=self.definition_id.display_name,
+            weight=self.weight,
+            target=self.target,
+            threshold=self.threshold,
+            cap=self.cap,
+        )
 
     @api.depends("threshold")
     def _compute_band_red_below(self):

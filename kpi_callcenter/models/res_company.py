@@ -50,6 +50,18 @@ class ResCompany(models.Model):
         help="Activating a plan that would have paid an employee more than this share less "
         "than their current plan needs a KPI Manager's acknowledgement.",
     )
+    # Plan versions
+    kpi_plan_approval = fields.Boolean(
+        string="Plan versions need a second approval",
+        help="Activating a plan (or a new version of it) needs the approval of a KPI Manager "
+        "other than the one who prepared it.",
+    )
+    kpi_version_notice_days = fields.Integer(
+        string="Notice period of a plan version (days)",
+        default=15,
+        help="A new plan version applies from a period starting at least this many days after "
+        "its announcement; earlier only when nobody's pay can go down.",
+    )
     # Data-quality gate of the call log
     kpi_call_gap_check = fields.Boolean(
         string="Check call data before confirming",

@@ -42,3 +42,4 @@ from . import test_bands
 from . import test_ratings
 from . import test_ignored_numbers
 from . import test_team_pool
+from . import test_plan_versions

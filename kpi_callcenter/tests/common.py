@@ -10,6 +10,8 @@ demo data or on today's date.
 
 from datetime import date, datetime
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
@@ -196,7 +198,6 @@ class KpiCommon(TransactionCase):
     @classmethod
     def _month(cls, months_before=0):
         """(first day, last day) of the month ``months_before`` months before ``date_from``."""
-        from dateutil.relativedelta import relativedelta
 
         start = cls.date_from - relativedelta(months=months_before)
         return start, start + relativedelta(months=1, days=-1)
@@ -255,6 +256,19 @@ class KpiCommon(TransactionCase):
             wizard = cls.env["kpi.plan.activate"].with_user(user).create({"plan_id": plan.id})
             result = wizard.action_acknowledge_and_activate()
         return result
+
+    @classmethod
+    def _new_version(cls, plan, user=None, **values):
+        """A draft new version of the active ``plan`` made by ``user`` (a KPI Manager),
+        starting by default at the first month that respects the company's notice period."""
+        user = user or cls.user_hr_manager
+        action = plan.with_user(user).action_new_version()
+        version = cls.env["kpi.plan"].browse(action["res_id"])
+        if "date_start" not in values:
+            earliest = plan.company_id._kpi_today() + relativedelta(days=plan.company_id.kpi_version_notice_days)
+            values["date_start"] = earliest.replace(day=1) + relativedelta(months=1 if earliest.day > 1 else 0)
+        version.with_user(user).write(values)
+        return version
 
     @classmethod
     def _create_job(cls, name):

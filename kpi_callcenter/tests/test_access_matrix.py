@@ -122,10 +122,6 @@ class TestAccessMatrix(KpiCommon):
                 lambda e: {"scale_id": self.scale.id, "achievement": 120, "payout": 120}, {"payout": 110}
             ),
             "kpi.helpdesk.resolution.time": (lambda e: {"hours": 8, **company}, {"hours": 4}),
-            "kpi.employee.transfer": (
-                lambda e: {"employee_id": e.id, "date": date(2027, 3, 16), "department_id": self.department.id},
-                {"note": "Renamed"},
-            ),
             "kpi.scorecard": (
                 lambda e: {"employee_id": e.id, "plan_id": self.plan.id, "date_from": date(2027, 4, 1),
                            "date_to": date(2027, 4, 30), **company},
@@ -195,6 +191,8 @@ class TestAccessMatrix(KpiCommon):
             ),
             "kpi.call.report": None,
             "kpi.agent.activity.report": None,
+            # the audit trail: its rows are the chatter of the plans (the matrix plan's)
+            "kpi.audit.report": None,
         }
 
     # ------------------------------------------------------------------
@@ -219,12 +217,17 @@ class TestAccessMatrix(KpiCommon):
         subject = self.role_subjects[role]
         Model = self.env[model]
         if spec is None:  # a report: its row of the subject
-            row = Model.search([("employee_id", "=", subject.id)], limit=1)
+            if model == "kpi.audit.report":
+                row = Model.search([("res_model", "=", "kpi.plan"), ("res_id", "=", self.plan.id)], limit=1)
+                row_vals = {"note": "changed"}
+            else:
+                row = Model.search([("employee_id", "=", subject.id)], limit=1)
+                row_vals = {"employee_id": subject.id}
             self.assertTrue(row, f"{model}: no row of {subject.name}")
             operations = {
-                "c": lambda: Model.with_user(user).create({"employee_id": subject.id}),
+                "c": lambda: Model.with_user(user).create(row_vals),
                 "r": lambda: row.with_user(user).read(["company_id"]),
-                "w": lambda: row.with_user(user).write({"employee_id": subject.id}),
+                "w": lambda: row.with_user(user).write(row_vals),
                 "u": lambda: row.with_user(user).unlink(),
             }
             return self._try(operations[op])

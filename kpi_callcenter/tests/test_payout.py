@@ -226,7 +226,8 @@ class TestPayout(KpiCommon):
             self.agent1.with_user(officer).read(["kpi_bonus_base"])
 
     def test_recompute_follows_the_scale(self):
-        plan = self._create_plan([self._line(self.volume, 100, 100)], bonus_base=1_000_000)
+        # a draft plan (an active one changes its scale through a new version)
+        plan = self._create_plan([self._line(self.volume, 100, 100)], bonus_base=1_000_000, activate=False)
         card = self._compute(plan, {self.volume: [90]})[0]
         self.assertEqual(card.bonus_amount, 900_000)
         plan.payout_scale_id = self.step

@@ -137,15 +137,16 @@ class TestPlanHealth(KpiCommon):
         self.assertIn("[WEATHER] Sunny days", ack.summary)
         self.assertIn("acknowledged these warnings of version 1", plan.message_ids[:3].mapped("body")[0]
                       + "".join(plan.message_ids.mapped("body")))
-        # back to draft: version 2 needs its own acknowledgement
-        plan.action_set_draft()
-        self.assertEqual(plan.version, 2)
-        action = plan.with_user(self.user_hr_manager).action_activate()
+        # a new version: version 2 needs its own acknowledgement
+        version2 = self._new_version(plan)
+        self.assertEqual(version2.version, 2)
+        action = version2.with_user(self.user_hr_manager).action_activate()
         self.assertEqual(action["res_model"], "kpi.plan.activate")
-        self.assertEqual(plan.state, "draft")
-        self._activate_acknowledged(plan)
-        self.assertEqual(plan.state, "active")
-        self.assertEqual(sorted(plan.acknowledgement_ids.mapped("version")), [1, 2])
+        self.assertEqual(version2.state, "draft")
+        self._activate_acknowledged(version2)
+        self.assertEqual(version2.state, "active")
+        self.assertEqual(plan.acknowledgement_ids.mapped("version"), [1])
+        self.assertEqual(version2.acknowledgement_ids.mapped("version"), [2])
         # acknowledgements are never edited
         with self.assertRaises(AccessError):
             ack.with_user(self.user_hr_manager).summary = "nothing"

@@ -50,9 +50,13 @@ class TestScorecard(KpiCommon):
         self.assertEqual(card1.leave_days, 0.0)
 
     def test_custom_cap(self):
-        self.plan.line_ids.filtered(lambda line: line.definition_id == self.calls).cap = 110
+        # the plan's terms with a cap of 110 % on the calls (an active plan is never edited)
+        plan = self._create_plan(
+            [{"definition_id": self.calls.id, "weight": 70, "target": 200, "cap": 110}, (self.aht, 30, 300)],
+            name="Capped plan",
+        )
         self._add_manual_values(self.calls, {self.agent1: 300})
-        card = self._card(self._generate(self.plan), self.agent1)
+        card = self._card(self._generate(plan), self.agent1)
         self.assertAlmostEqual(self._line(card, self.calls).achievement, 110.0)
 
     def test_proration_with_sick_leave(self):
@@ -207,16 +211,19 @@ class TestScorecard(KpiCommon):
             plan.generate_scorecards(self.date_from, self.date_to)
 
     def test_negative_target_refused(self):
+        # checked on a draft version (an active plan's lines refuse any change)
+        version = self._new_version(self.plan)
         with self.assertRaisesRegex(ValidationError, r"Test plan / \[CALLS\].*negative"):
-            self.plan.line_ids[0].target = -5
+            version.line_ids[0].target = -5
 
     def test_period_end_before_start(self):
         with self.assertRaisesRegex(ValidationError, "before it starts"):
             self.plan.generate_scorecards(date(2027, 3, 31), date(2027, 3, 1))
 
     def test_negative_bonus_base_refused(self):
+        version = self._new_version(self.plan)
         with self.assertRaisesRegex(ValidationError, "Test plan"):
-            self.plan.bonus_base = -1
+            version.bonus_base = -1
 
 
 @tagged("post_install", "-at_install", "kpi_scorecard")

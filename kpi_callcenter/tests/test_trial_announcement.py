@@ -83,13 +83,14 @@ class TestTrialAnnouncement(HttpCase, KpiCommon):
         self.assertEqual(self._announcements().filtered(lambda a: a.employee_id == newcomer).partner_id,
                          newcomer.work_contact_id)
         # a new version is announced again
-        self.plan.action_set_draft()
-        self.plan.with_user(self.user_hr_manager).action_activate()
-        self.assertEqual(len(self._announcements().filtered(lambda a: a.version == 2)), 4)
+        version2 = self._new_version(self.plan)
+        version2.with_user(self.user_hr_manager).action_activate()
+        announcements2 = self.env["kpi.plan.announcement"].search([("plan_id", "=", version2.id)])
+        self.assertEqual(len(announcements2.filtered(lambda a: a.version == 2)), 4)
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
             with self.cr.savepoint():
                 self.env["kpi.plan.announcement"].create(
-                    {"plan_id": self.plan.id, "version": 2, "employee_id": newcomer.id, "subject": "x"}
+                    {"plan_id": version2.id, "version": 2, "employee_id": newcomer.id, "subject": "x"}
                 )
 
     @freeze_time("2027-04-05")
