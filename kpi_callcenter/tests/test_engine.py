@@ -66,6 +66,7 @@ from ..engine import (
     ignored_numbers,
     payout,
     period,
+    period_bonus,
     proration,
     scorecard,
 )
@@ -106,7 +107,8 @@ def iter_calls_count(rows):
 class TestEngineDoctests(BaseCase):
     def test_doctests(self):
         for module in (
-            achievement, proration, payout, scorecard, costing, cdr, callgap, days, period, band, ignored_numbers
+            achievement, proration, payout, scorecard, costing, cdr, callgap, days, period, band, ignored_numbers,
+            period_bonus,
         ):
             with self.subTest(module=module.__name__):
                 result = doctest.testmod(module)
