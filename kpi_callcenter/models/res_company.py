@@ -50,6 +50,14 @@ class ResCompany(models.Model):
         help="Activating a plan that would have paid an employee more than this share less "
         "than their current plan needs a KPI Manager's acknowledgement.",
     )
+    # Sales credited when the money is real
+    kpi_sale_return_days = fields.Integer(
+        string="Returns and refunds window (days)",
+        default=30,
+        help="Sales KPIs credited on delivery or on payment: returns and credit notes within "
+        "this many days after the delivery or the payment reduce the credited revenue; later "
+        "ones do not.",
+    )
     # Data-quality gate of the call log
     kpi_call_gap_check = fields.Boolean(
         string="Check call data before confirming",
@@ -93,6 +101,7 @@ class ResCompany(models.Model):
         "kpi_business_day_start",
         "kpi_standard_days",
         "kpi_min_available_days",
+        "kpi_sale_return_days",
     )
     def _check_kpi_governance_settings(self):
         for company in self:
@@ -119,6 +128,7 @@ class ResCompany(models.Model):
                 "kpi_pay_drop_pct",
                 "kpi_standard_days",
                 "kpi_min_available_days",
+                "kpi_sale_return_days",
             ):
                 if company[fname] < 0:
                     raise ValidationError(

@@ -42,3 +42,4 @@ from . import test_bands
 from . import test_ratings
 from . import test_ignored_numbers
 from . import test_periods
+from . import test_sale_credit
