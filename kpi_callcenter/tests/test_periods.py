@@ -21,7 +21,7 @@ class TestPeriodBonus(KpiCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.pieces = cls._create_definition("PIECES_P", name="Pieces", unit="pieces")
+        cls.pieces = cls._create_definition("PIECES_P", name="Pieces", unit="pieces", manual_aggregate="sum")
 
     def _plan(self, employees, **values):
         plan = self._create_plan(

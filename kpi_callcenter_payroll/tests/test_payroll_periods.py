@@ -4,7 +4,7 @@
 the yearly (Tết) bonus paid off-cycle.
 
 The team manager of the fixtures (a contract from 2027-01-01, no monthly plan) is the
-only employee of a quarterly plan Q1 2027: one manual KPI "QPIECES", target 300 pieces for
+only employee of a quarterly plan Q1 2027: one manual KPI "QPIECES" (summed), target 300 pieces for
 the quarter, weight 100, no scale, bonus base 3,000,000 ₫ for the quarter, advances of
 50 %. No leave and no public holiday: every proration factor is 1. A month is a third of
 the quarter: target 100 pieces, base 1,000,000 ₫.
@@ -26,7 +26,9 @@ class TestPayrollPeriods(KpiPayrollCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.structure.rule_ids |= cls.env.ref("kpi_callcenter_payroll.hr_salary_rule_kpi_bonus_advance")
-        cls.qpieces = cls._create_definition("QPIECES", name="Quarter pieces", unit="pieces")
+        cls.qpieces = cls._create_definition(
+            "QPIECES", name="Quarter pieces", unit="pieces", manual_aggregate="sum"
+        )
 
     def _quarter_plan(self, threshold=0.0):
         plan = self._create_plan(
@@ -149,6 +151,7 @@ class TestPayrollPeriods(KpiPayrollCommon):
         self.assertEqual(advance.state, "paid")
         with self.assertRaisesRegex(UserError, "cannot go back"):
             payslip.action_payslip_draft()
+        self.env["ir.config_parameter"].sudo().set_param("payroll.allow_cancel_payslips", True)
         payslip.action_payslip_cancel()
         self.assertRecordValues(advance, [{"state": "open", "payslip_id": False}])
 
