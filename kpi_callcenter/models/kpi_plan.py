@@ -440,6 +440,7 @@ class KpiPlan(models.Model):
         for plan in self:
             if not plan.line_ids:
                 raise UserError(self.env._("Plan %(plan)s has no KPI.", plan=plan.display_name))
+            plan._check_whole_period(date_from, date_to)
             members = self.env["kpi.employment"]._get_members(plan, date_from, date_to)
             employees = self.env["hr.employee"].browse([employee.id for employee in members])
             existing = Scorecard.search(
@@ -493,6 +494,29 @@ class KpiPlan(models.Model):
                 summary=self.env._("KPI scorecards not generated"),
                 note=summary,
                 user_id=manager.id,
+            )
+
+    def _check_whole_period(self, date_from, date_to):
+        """A quarterly or yearly plan's targets and bonus base are the whole period's: its
+        scorecards cover exactly one quarter or year."""
+        self.ensure_one()
+        if self.period_type == "month":
+            return
+        period = engine_period.period_of(date_from, self.period_type)
+        if (date_from, date_to) != period:
+            raise UserError(
+                self.env._(
+                    "Plan %(plan)s, field Period: its targets are per %(period_type)s, so its "
+                    "scorecards cover %(start)s → %(end)s, not %(date_from)s → %(date_to)s.",
+                    plan=self.display_name,
+                    period_type=dict(self._fields["period_type"]._description_selection(self.env))[
+                        self.period_type
+                    ].lower(),
+                    start=period[0],
+                    end=period[1],
+                    date_from=date_from,
+                    date_to=date_to,
+                )
             )
 
     def _generate_due_advances(self):

@@ -3,7 +3,8 @@
 """Quarterly and yearly plans: per-period targets prorated over the period's days, no
 confirmation while the period runs, monthly advances, the yearly (Tết) bonus.
 
-Mon–Fri schedule in UTC, no public holiday. Q1 2027 has 21 + 20 + 23 = 64 working days.
+Mon–Fri schedule in UTC, no public holiday. Q1 2027 has 21 + 20 + 23 = 64 working days. One
+manual KPI "PIECES_P" (values summed), weight 100, no scale.
 """
 
 from datetime import date
@@ -103,3 +104,15 @@ class TestPeriodBonus(KpiCommon):
               "year_coefficient": 1.2, "bonus_amount": 10_800_000, "pay_date": date(2028, 1, 20),
               "state": "confirmed"}],
         )
+
+    def test_quarterly_scorecards_cover_the_whole_quarter(self):
+        plan = self._plan(self.agent1, period_type="quarter", bonus_base=3_000_000)
+        with self.assertRaisesRegex(UserError, "per quarter"):
+            plan.generate_scorecards(date(2027, 3, 1), date(2027, 3, 31))
+        # the generate dialog of March generates the first quarter
+        wizard = self.env["kpi.scorecard.generate"].create(
+            {"plan_ids": [(6, 0, plan.ids)], "date_from": date(2027, 3, 1), "date_to": date(2027, 3, 31)}
+        )
+        action = wizard.action_generate()
+        card = self.env["kpi.scorecard"].search(action["domain"])
+        self.assertEqual((card.date_from, card.date_to), (date(2027, 1, 1), date(2027, 3, 31)))
