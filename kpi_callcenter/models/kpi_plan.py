@@ -506,7 +506,7 @@ class KpiPlan(models.Model):
         if (date_from, date_to) != period:
             raise UserError(
                 self.env._(
-                    "Plan %(plan)s, field Period: its targets are per %(period_type)s, so its "
+                    "Plan %(plan)s, field Period Type: its targets are per %(period_type)s, so its "
                     "scorecards cover %(start)s → %(end)s, not %(date_from)s → %(date_to)s.",
                     plan=self.display_name,
                     period_type=dict(self._fields["period_type"]._description_selection(self.env))[
