@@ -149,6 +149,16 @@ class KpiDefinition(models.Model):
         string="Product category",
         help="Quantity sold: only products of this category (and its children).",
     )
+    sale_credit_on = fields.Selection(
+        [("confirmation", "Order confirmation"), ("delivery", "Delivery"), ("payment", "Payment")],
+        string="Credit the sale on",
+        required=True,
+        default="confirmation",
+        tracking=True,
+        help="Orders, revenue and average order value: when an order counts. On delivery (when "
+        "its deliveries are done; needs the Inventory sales link) or on payment (when its "
+        "invoices are paid), net of the returns and credit notes within the company's window.",
+    )
     # helpdesk
     helpdesk_team_ids = fields.Many2many(
         "helpdesk.ticket.team", string="Helpdesk teams", help="Empty: all teams."
@@ -294,6 +304,40 @@ class KpiDefinition(models.Model):
                         kpi_source=definition.source,
                     )
                 )
+
+    @api.constrains("source", "measure", "sale_credit_on")
+    def _check_sale_credit_on(self):
+        for definition in self.filtered(lambda d: d.sale_credit_on != "confirmation"):
+            if definition.source != "sale" or definition.measure == "product_qty":
+                raise ValidationError(
+                    self.env._(
+                        "KPI %(kpi)s, field Credit the sale on: only orders, revenue and average "
+                        "order value are credited on delivery or payment.",
+                        kpi=definition.display_name,
+                    )
+                )
+            if definition.sale_credit_on == "delivery" and not self._kpi_sale_stock_installed():
+                raise ValidationError(
+                    self.env._(
+                        "KPI %(kpi)s, field Credit the sale on: crediting on delivery needs the "
+                        "Inventory sales link (module sale_stock) installed.",
+                        kpi=definition.display_name,
+                    )
+                )
+
+    @api.model
+    def _kpi_sale_stock_installed(self):
+        """Whether deliveries of sale orders are known (``sale_stock`` installed)."""
+        return "stock.picking" in self.env and "sale_id" in self.env["stock.picking"]._fields
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """Without the Inventory sales link, "Delivery" is not offered."""
+        res = super().fields_get(allfields, attributes)
+        field = res.get("sale_credit_on")
+        if field and "selection" in field and not self._kpi_sale_stock_installed():
+            field["selection"] = [option for option in field["selection"] if option[0] != "delivery"]
+        return res
 
     @api.constrains("manual_restrict_range", "manual_min_value", "manual_max_value")
     def _check_manual_range(self):

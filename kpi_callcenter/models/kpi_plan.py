@@ -39,6 +39,7 @@ from odoo.tools import float_compare, formatLang
 
 from ..engine import calibration as engine_calibration
 from ..engine import period as engine_period
+from ..engine import period_bonus as engine_period_bonus
 from ..engine import pool as engine_pool
 from ..engine import proration as engine_proration
 from .kpi_definition import OPPOSING_KPIS, QUALITY_MEASURES
@@ -307,6 +308,37 @@ class KpiPlan(models.Model):
         default=50.0,
         help="Ramped targets: this share of the target per started month of tenure, at most 100 %.",
     )
+    # Quarterly and yearly bonuses
+    advance_percent = fields.Float(
+        string="Monthly advance (%)",
+        tracking=True,
+        help="Quarterly and yearly plans: each month of the period but the last, an advance of "
+        "this share of the month's provisional bonus is paid; the period's end pays the bonus "
+        "minus the advances paid. 0: no advance.",
+    )
+    year_bonus_method = fields.Selection(
+        [("kpis", "From the KPIs of the year"), ("coefficient", "Base × coefficient × months worked")],
+        string="Yearly bonus",
+        required=True,
+        default="kpis",
+        tracking=True,
+        help="Yearly plans (Tết / 13th-month bonus): the bonus base × the coefficient of the "
+        "average of the monthly scores × months worked ÷ 12.",
+    )
+    year_coefficient_scale_id = fields.Many2one(
+        "kpi.payout.scale",
+        string="Coefficient table",
+        check_company=True,
+        tracking=True,
+        help="Average monthly score (read as the achievement) → coefficient (the payout, in %: "
+        "120 % is a coefficient of 1.2). A step scale reads as a grade table (A/B/C/D).",
+    )
+    year_bonus_date = fields.Date(
+        string="Yearly bonus paid on",
+        tracking=True,
+        help="Off-cycle payment date of the yearly bonus: payroll pays it in the payslip whose "
+        "period contains this date (or an off-cycle payslip of that day).",
+    )
 
     # ------------------------------------------------------------------
     # Computes
@@ -383,6 +415,44 @@ class KpiPlan(models.Model):
                 raise ValidationError(
                     self.env._("Plan %(plan)s: the bonus base cannot be negative.", plan=plan.display_name)
                 )
+
+    @api.constrains("advance_percent", "period_type", "year_bonus_method", "year_coefficient_scale_id")
+    def _check_period_bonus(self):
+        for plan in self:
+            if not 0 <= plan.advance_percent <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "Plan %(plan)s, field Monthly advance: %(value)s %% is not between 0 and 100 %%.",
+                        plan=plan.display_name,
+                        value=plan.advance_percent,
+                    )
+                )
+            if plan.advance_percent and plan.period_type == "month":
+                raise ValidationError(
+                    self.env._(
+                        "Plan %(plan)s, field Monthly advance: only quarterly and yearly plans pay "
+                        "monthly advances.",
+                        plan=plan.display_name,
+                    )
+                )
+            if plan.year_bonus_method == "coefficient":
+                if plan.period_type != "year":
+                    raise ValidationError(
+                        self.env._(
+                            "Plan %(plan)s, field Yearly bonus: a bonus by coefficient needs a "
+                            "yearly plan.",
+                            plan=plan.display_name,
+                        )
+                    )
+                if not plan.year_coefficient_scale_id:
+                    raise ValidationError(
+                        self.env._(
+                            "Plan %(plan)s, field Coefficient table: a yearly bonus by coefficient "
+                            "needs its table.",
+                            plan=plan.display_name,
+                        )
+                    )
+        self._check_company(["year_coefficient_scale_id"])
 
     @api.constrains("trial_end_date")
     def _check_trial_end_date(self):
@@ -908,6 +978,7 @@ class KpiPlan(models.Model):
                         date_to=date_to,
                     )
                 )
+            plan._check_whole_period(date_from, date_to)
             members = self.env["kpi.employment"]._get_members(plan, date_from, date_to)
             employees = self.env["hr.employee"].browse([employee.id for employee in members])
             existing = Scorecard.search(
@@ -939,6 +1010,7 @@ class KpiPlan(models.Model):
             try:
                 with self.env.cr.savepoint():
                     plan.generate_scorecards(date_from, date_to)
+                    plan._generate_due_advances()
             except (UserError, ValidationError) as error:
                 plan._log_generation_failure(date_from, date_to, error)
             except Exception as error:  # pylint: disable=broad-except
@@ -967,6 +1039,111 @@ class KpiPlan(models.Model):
                 note=summary,
                 user_id=manager.id,
             )
+
+    def _check_whole_period(self, date_from, date_to):
+        """A quarterly or yearly plan's targets and bonus base are the whole period's: its
+        scorecards cover exactly one quarter or year."""
+        self.ensure_one()
+        if self.period_type == "month":
+            return
+        period = engine_period.period_of(date_from, self.period_type)
+        if (date_from, date_to) != period:
+            raise UserError(
+                self.env._(
+                    "Plan %(plan)s, field Period Type: its targets are per %(period_type)s, so its "
+                    "scorecards cover %(start)s → %(end)s, not %(date_from)s → %(date_to)s.",
+                    plan=self.display_name,
+                    period_type=dict(self._fields["period_type"]._description_selection(self.env))[
+                        self.period_type
+                    ].lower(),
+                    start=period[0],
+                    end=period[1],
+                    date_from=date_from,
+                    date_to=date_to,
+                )
+            )
+
+    def _generate_due_advances(self):
+        """The cron's part: the advances of the month that just ended, when the plan pays
+        advances and that month is not the last of its period (settled by the scorecard)."""
+        self.ensure_one()
+        if self.period_type == "month" or not self.advance_percent:
+            return self.env["kpi.scorecard.advance"]
+        last_month_end = self.company_id._kpi_today().replace(day=1) - relativedelta(days=1)
+        if engine_period.period_of(last_month_end, self.period_type)[1] == last_month_end:
+            return self.env["kpi.scorecard.advance"]
+        return self.generate_advances(last_month_end)
+
+    def generate_advances(self, day):
+        """Create the monthly advances of the month containing ``day`` for the running
+        quarterly or yearly scorecards of the plans (one per scorecard and month; those
+        that exist are kept): ``advance_percent`` % of the month's provisional bonus
+        (``kpi.scorecard._get_month_figures``). The month must have ended and must not be
+        the last of its period. Returns the new advances (``kpi.scorecard.advance``)."""
+        day = fields.Date.to_date(day)
+        month_from, month_to = engine_period.period_of(day, "month")
+        Advance = self.env["kpi.scorecard.advance"]
+        created = Advance
+        for plan in self:
+            plan.check_access("write")
+            if plan.period_type == "month" or not plan.advance_percent:
+                raise UserError(
+                    self.env._(
+                        "Plan %(plan)s pays no monthly advance: set a Monthly advance (%%) on a "
+                        "quarterly or yearly plan.",
+                        plan=plan.display_name,
+                    )
+                )
+            date_from, date_to = engine_period.period_of(day, plan.period_type)
+            if month_to == date_to:
+                raise UserError(
+                    self.env._(
+                        "Plan %(plan)s: %(month)s is the last month of its period; the period's "
+                        "scorecard settles it, no advance is paid.",
+                        plan=plan.display_name,
+                        month=month_from.strftime("%m/%Y"),
+                    )
+                )
+            if month_to >= plan.company_id._kpi_today():
+                raise UserError(
+                    self.env._(
+                        "Plan %(plan)s: the advance of %(month)s is paid once the month has ended.",
+                        plan=plan.display_name,
+                        month=month_from.strftime("%m/%Y"),
+                    )
+                )
+            cards = plan.generate_scorecards(date_from, date_to).filtered(
+                lambda card: card.state in ("draft", "computed") and not card.is_trial
+            )
+            done = Advance.search(
+                [("scorecard_id", "in", cards.ids), ("date_from", "=", month_from)]
+            ).scorecard_id
+            cards -= done
+            if not cards:
+                continue
+            months = len(engine_period_bonus.months_of(date_from, date_to))
+            figures = cards._get_month_figures(plan, cards.employee_id, month_from, month_to, months)
+            # the plan's KPI Manager (checked above) creates what nobody may edit
+            created |= Advance.sudo().create(
+                [
+                    plan._prepare_advance_vals(card, month_from, month_to, figures[card.employee_id.id])
+                    for card in cards
+                ]
+            )
+        return created
+
+    def _prepare_advance_vals(self, card, month_from, month_to, figures):
+        self.ensure_one()
+        return {
+            "scorecard_id": card.id,
+            "date_from": month_from,
+            "date_to": month_to,
+            "provisional_bonus": figures["bonus"],
+            "percent": self.advance_percent,
+            "amount": engine_period_bonus.advance_amount(
+                figures["bonus"], self.advance_percent, self.company_id.currency_id.round
+            ),
+        }
 
     def _prepare_scorecard_vals(self, employee, date_from, date_to):
         self.ensure_one()

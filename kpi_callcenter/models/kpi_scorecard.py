@@ -28,6 +28,7 @@ from ..engine import band as engine_band
 from ..engine import callgap
 from ..engine import chart as engine_chart
 from ..engine import days as engine_days
+from ..engine import period_bonus as engine_period_bonus
 from ..engine import pool as engine_pool
 from ..engine import scorecard as engine_scorecard
 from .kpi_plan import LINE_SCOPES, POOL_SPLITS, TEAM_BASES
@@ -71,6 +72,7 @@ SCORECARD_FIGURES = (
     "working_days", "holiday_days", "leave_days", "absent_days", "available_days", "prorate_factor",
     "effective_date_from", "effective_date_to", "is_assessed", "not_assessed_reason",
     "contract_gap_note", "bonus_base", "score", "bonus_amount", "state", "computed_on",
+    "pay_date", "year_average_score", "year_coefficient", "months_worked",
 )
 
 
@@ -235,6 +237,49 @@ class KpiScorecard(models.Model):
     )
     bonus_amount = fields.Monetary(readonly=True, copy=False)
     computed_on = fields.Datetime(readonly=True, copy=False)
+    pay_date = fields.Date(
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Payroll pays the scorecard in the payslip whose period contains this day: the "
+        "last day in the plan, or the off-cycle date of a yearly bonus.",
+    )
+    advance_ids = fields.One2many("kpi.scorecard.advance", "scorecard_id", string="Advances")
+    advance_paid_amount = fields.Monetary(
+        string="Advances paid",
+        compute="_compute_settlement",
+        help="Monthly advances of this quarterly or yearly scorecard already paid by payroll.",
+    )
+    settlement_amount = fields.Monetary(
+        string="Payable at settlement",
+        compute="_compute_settlement",
+        help="What payroll pays for this scorecard: the bonus minus the advances paid, never "
+        "negative.",
+    )
+    amount_to_recover = fields.Monetary(
+        compute="_compute_settlement",
+        help="Advances paid beyond the bonus of the period: to be recovered by a correction.",
+    )
+    year_average_score = fields.Float(
+        string="Average monthly score",
+        digits=(16, 2),
+        readonly=True,
+        copy=False,
+        help="Yearly bonus by coefficient: the average of the monthly scores in the plan.",
+    )
+    year_coefficient = fields.Float(
+        string="Coefficient",
+        digits=(16, 4),
+        readonly=True,
+        copy=False,
+        help="Yearly bonus by coefficient: the coefficient of the average monthly score.",
+    )
+    months_worked = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Yearly bonus by coefficient: months in the plan in the year (a started month counts "
+        "when in the plan on at least half of its days).",
+    )
     is_provisional = fields.Boolean(
         compute="_compute_is_provisional",
         help="The period is still running: figures may change.",
@@ -318,6 +363,15 @@ class KpiScorecard(models.Model):
         for card in self:
             card.access_url = f"/my/kpi/{card.id}"
         return res
+
+    @api.depends("bonus_amount", "advance_ids.state", "advance_ids.amount")
+    def _compute_settlement(self):
+        for card in self:
+            paid = sum(card.advance_ids.filtered(lambda a: a.state == "paid").mapped("amount"))
+            card.advance_paid_amount = paid
+            card.settlement_amount, card.amount_to_recover = engine_period_bonus.settle(
+                card.bonus_amount, paid, card.currency_id.round
+            )
 
     @api.depends("plan_id.trial_end_date", "date_from")
     def _compute_is_trial(self):
@@ -538,12 +592,32 @@ class KpiScorecard(models.Model):
                     names=", ".join(not_computed.mapped("display_name")),
                 )
             )
+        self._check_period_ended()
         action = self._check_contract_gaps() or self._check_call_data()
         if action:
             return action
         self._write_workflow({"state": "confirmed"})
         self._create_review_lines()
         return True
+
+    def _check_period_ended(self):
+        """A quarterly or yearly scorecard is confirmed at the period's end (its advances
+        are paid monthly meanwhile), or after a leaver's last day in the plan."""
+        running = self.filtered(
+            lambda card: card.plan_id.period_type in ("quarter", "year")
+            and (card.effective_date_to or card.date_to) >= card.company_id._kpi_today()
+        )
+        if running:
+            raise UserError(
+                self.env._(
+                    "These quarterly or yearly scorecards cover a period that is still running: "
+                    "they are confirmed once it has ended (%(names)s). Meanwhile the plan pays "
+                    "monthly advances if it has any.",
+                    names=", ".join(
+                        f"{card.display_name} ({card.date_from} → {card.date_to})" for card in running
+                    ),
+                )
+            )
 
     def action_reset_to_draft(self):
         """A KPI Manager sends confirmed or computed scorecards back to draft; a paid one
@@ -674,6 +748,11 @@ class KpiScorecard(models.Model):
         templates = {plan_line: plan_line._get_calculator_line() for plan_line in plan.line_ids}
         currency = plan.company_id.currency_id
         now = fields.Datetime.now()
+        year_figures = (
+            self._get_year_bonus_figures(plan, days, date_from, date_to)
+            if plan.period_type == "year" and plan.year_bonus_method == "coefficient"
+            else {}
+        )
         calcs = {}
         for card in self:
             employee_id = card.employee_id.id
@@ -716,11 +795,31 @@ class KpiScorecard(models.Model):
                 for key in calc["lines"]
             )
             base = calc["full_base"]
+            employee_id = card.employee_id.id
+            figures = days[employee_id]
+            period_vals = {
+                "pay_date": figures["effective_date_to"] or date_to,
+                "year_average_score": 0.0,
+                "year_coefficient": 0.0,
+                "months_worked": 0,
+            }
+            if year_figures:
+                # the yearly (Tết) bonus: base × coefficient × months worked ÷ 12, off-cycle
+                year = year_figures[employee_id]
+                base = year["base"]
+                period_vals.update(
+                    year_average_score=year["average_score"],
+                    year_coefficient=year["coefficient"],
+                    months_worked=year["months_worked"],
+                    pay_date=plan.year_bonus_date or period_vals["pay_date"],
+                )
+                result["bonus"] = year["bonus"] if figures["is_assessed"] else 0.0
             card_rows.append(
                 self._prepare_card_figures(
                     card,
                     {
-                        **card._prepare_days_vals(days[card.employee_id.id]),
+                        **card._prepare_days_vals(figures),
+                        **period_vals,
                         "contract_gap_note": card._prepare_contract_gap_note(gaps.get(card.employee_id)),
                         "bonus_base": currency.round(base),
                         "score": result["score"],
@@ -731,6 +830,88 @@ class KpiScorecard(models.Model):
                 )
             )
         self._write_figures(card_rows, line_rows)
+
+    @api.model
+    def _get_month_figures(self, plan, employees, month_from, month_to, months):
+        """``{employee_id: {"score", "bonus", "in_plan"}}``: the provisional figures of one
+        month of a quarterly or yearly ``plan`` (a period of ``months`` months), computed as
+        a scorecard would be with ``1 / months`` of each target and of the bonus base
+        (``engine/period_bonus.py``), over the month's days and actuals. Set-based: one
+        provider query per source and window, as the scorecard computation."""
+        days = self.env["kpi.employment"]._get_days(plan, employees, month_from, month_to)
+        values_by_line, unpayable_by_line = self._get_actuals(plan, employees, days, month_from, month_to)
+        templates = {
+            plan_line: engine_period_bonus.month_share_line(plan_line._get_calculator_line(), months)
+            for plan_line in plan.line_ids
+        }
+        # the caller checked its access to the plan; bonus bases are HR data
+        bases = {employee.id: employee.kpi_bonus_base for employee in employees.sudo()}
+        currency = plan.company_id.currency_id
+        result = {}
+        for employee in employees:
+            figures = days[employee.id]
+            inputs = [
+                dict(
+                    templates[plan_line],
+                    actual=values_by_line[plan_line].get(employee.id, 0.0),
+                    below_min_count=employee.id in unpayable_by_line[plan_line],
+                )
+                for plan_line in plan.line_ids
+            ]
+            base = engine_days.base_share(
+                (bases.get(employee.id) or plan.bonus_base) / months,
+                figures["working_days"],
+                figures["absent_days"],
+                figures["leave_days"],
+                leave_cuts_base=plan.leave_reduces_base,
+            )
+            computed = engine_scorecard.compute(
+                inputs, figures["target_factor"], base if figures["is_assessed"] else 0.0, currency.round
+            )
+            result[employee.id] = {
+                "score": computed["score"],
+                "bonus": computed["bonus"],
+                "in_plan": bool(figures["effective_date_from"]),
+            }
+        return result
+
+    def _get_year_bonus_figures(self, plan, days, date_from, date_to):
+        """``{employee_id: {"average_score", "coefficient", "months_worked", "base",
+        "bonus"}}`` of the yearly scorecards ``self`` of a plan paying its bonus by
+        coefficient: the average of the monthly scores of the months started so far in
+        which the employee was in the plan, its coefficient in the plan's table, the
+        months worked (``days``: the year's day figures) and the Tết bonus."""
+        employees = self.employee_id
+        today = plan.company_id._kpi_today()
+        months = engine_period_bonus.months_of(date_from, date_to)
+        scores = defaultdict(list)
+        for month_from, month_to in months:
+            if month_from > today:
+                break
+            month = self._get_month_figures(plan, employees, month_from, month_to, len(months))
+            for employee_id, figures in month.items():
+                if figures["in_plan"]:
+                    scores[employee_id].append(figures["score"])
+        scale = plan.year_coefficient_scale_id
+        bases = self._get_bonus_bases()
+        rounding = plan.company_id.currency_id.round
+        result = {}
+        for employee in employees:
+            figures = days[employee.id]
+            average = engine_period_bonus.average_score(scores[employee.id])
+            coefficient = scale._get_payout(average) / 100.0
+            worked = engine_period_bonus.months_worked(
+                figures["effective_date_from"], figures["effective_date_to"]
+            )
+            base = bases.get(employee.id) or plan.bonus_base
+            result[employee.id] = {
+                "average_score": average,
+                "coefficient": coefficient,
+                "months_worked": worked,
+                "base": base,
+                "bonus": engine_period_bonus.year_bonus(base, coefficient, worked, rounding),
+            }
+        return result
 
     def _get_actuals(self, plan, employees, days, date_from, date_to):
         """``({plan line: {employee_id: actual}}, {plan line: {employee_id}})``: the
@@ -833,16 +1014,13 @@ class KpiScorecard(models.Model):
                     self._prepare_line_figures(calc["records"][key], calc["lines"][key], result["lines"][key])
                     for key in calc["lines"]
                 )
-                card_rows.append(
-                    self._prepare_card_figures(
-                        card,
-                        {
-                            "bonus_base": card.currency_id.round(calc["full_base"]),
-                            "score": result["score"],
-                            "bonus_amount": result["bonus"],
-                        },
+                vals = {"score": result["score"]}
+                if not (plan.period_type == "year" and plan.year_bonus_method == "coefficient"):
+                    # a yearly bonus by coefficient follows the monthly scores, not the lines
+                    vals.update(
+                        bonus_base=card.currency_id.round(calc["full_base"]), bonus_amount=result["bonus"]
                     )
-                )
+                card_rows.append(self._prepare_card_figures(card, vals))
         self._write_figures(card_rows, line_rows)
 
     def _prepare_stored_calcs(self):

@@ -62,6 +62,14 @@ class ResCompany(models.Model):
         help="A new plan version applies from a period starting at least this many days after "
         "its announcement; earlier only when nobody's pay can go down.",
     )
+    # Sales credited when the money is real
+    kpi_sale_return_days = fields.Integer(
+        string="Returns and refunds window (days)",
+        default=30,
+        help="Sales KPIs credited on delivery or on payment: returns and credit notes within "
+        "this many days after the delivery or the payment reduce the credited revenue; later "
+        "ones do not.",
+    )
     # Data-quality gate of the call log
     kpi_call_gap_check = fields.Boolean(
         string="Check call data before confirming",
@@ -105,6 +113,7 @@ class ResCompany(models.Model):
         "kpi_business_day_start",
         "kpi_standard_days",
         "kpi_min_available_days",
+        "kpi_sale_return_days",
     )
     def _check_kpi_governance_settings(self):
         for company in self:
@@ -131,6 +140,7 @@ class ResCompany(models.Model):
                 "kpi_pay_drop_pct",
                 "kpi_standard_days",
                 "kpi_min_available_days",
+                "kpi_sale_return_days",
             ):
                 if company[fname] < 0:
                     raise ValidationError(

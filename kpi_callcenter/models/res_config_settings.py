@@ -23,6 +23,7 @@ class ResConfigSettings(models.TransientModel):
     kpi_call_gap_check = fields.Boolean(related="company_id.kpi_call_gap_check", readonly=False)
     kpi_business_day_start = fields.Float(related="company_id.kpi_business_day_start", readonly=False)
     kpi_standard_days = fields.Float(related="company_id.kpi_standard_days", readonly=False)
+    kpi_sale_return_days = fields.Integer(related="company_id.kpi_sale_return_days", readonly=False)
     kpi_min_available_days = fields.Float(related="company_id.kpi_min_available_days", readonly=False)
     kpi_plan_approval = fields.Boolean(related="company_id.kpi_plan_approval", readonly=False)
     kpi_version_notice_days = fields.Integer(related="company_id.kpi_version_notice_days", readonly=False)

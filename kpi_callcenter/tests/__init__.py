@@ -43,3 +43,5 @@ from . import test_ratings
 from . import test_ignored_numbers
 from . import test_team_pool
 from . import test_plan_versions
+from . import test_periods
+from . import test_sale_credit

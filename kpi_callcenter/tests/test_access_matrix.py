@@ -145,6 +145,11 @@ class TestAccessMatrix(KpiCommon):
                            "new_value": 8, "reason": "Matrix"},
                 {"reason": "Changed"},
             ),
+            "kpi.scorecard.advance": (
+                lambda e: {"scorecard_id": self._card(e).id, "date_from": date(2027, 3, 1),
+                           "date_to": date(2027, 3, 31), "amount": 1000},
+                {"amount": 5},
+            ),
             "kpi.plan.announcement": (
                 lambda e: {"plan_id": self.plan.id, "version": 99, "employee_id": e.id, "subject": "Plan"},
                 {"subject": "Changed"},

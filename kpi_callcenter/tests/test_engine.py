@@ -66,6 +66,7 @@ from ..engine import (
     ignored_numbers,
     payout,
     period,
+    period_bonus,
     pool,
     proration,
     scorecard,
@@ -107,7 +108,8 @@ def iter_calls_count(rows):
 class TestEngineDoctests(BaseCase):
     def test_doctests(self):
         for module in (
-            achievement, proration, payout, scorecard, costing, cdr, callgap, days, period, band, ignored_numbers, pool
+            achievement, proration, payout, scorecard, costing, cdr, callgap, days, period, band, ignored_numbers,
+            period_bonus, pool,
         ):
             with self.subTest(module=module.__name__):
                 result = doctest.testmod(module)

@@ -4,6 +4,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
+from ..engine import period as engine_period
+
 
 class KpiScorecardGenerate(models.TransientModel):
     _name = "kpi.scorecard.generate"
@@ -30,7 +32,15 @@ class KpiScorecardGenerate(models.TransientModel):
 
     def action_generate(self):
         self.ensure_one()
-        scorecards = self.plan_ids.generate_scorecards(self.date_from, self.date_to)
+        # a quarterly or yearly plan: the quarter or year containing the first day
+        periods = self.plan_ids.grouped(
+            lambda plan: (self.date_from, self.date_to)
+            if plan.period_type == "month"
+            else engine_period.period_of(self.date_from, plan.period_type)
+        )
+        scorecards = self.env["kpi.scorecard"]
+        for period, plans in periods.items():
+            scorecards |= plans.generate_scorecards(*period)
         action = self.env["ir.actions.act_window"]._for_xml_id("kpi_callcenter.kpi_scorecard_action")
         action["domain"] = [("id", "in", scorecards.ids)]
         return action

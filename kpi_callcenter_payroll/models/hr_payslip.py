@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.addons.payroll.models.base_browsable import BaseBrowsableObject
 
 KPI_BONUS_CODE = "KPI_BONUS"
+KPI_ADVANCE_CODE = "KPI_BONUS_ADVANCE"
 # Line values offered to salary rules per KPI code, as payroll.kpi.<name>.<CODE>.
 KPI_LINE_VALUES = {
     "achievement": "achievement",
@@ -56,6 +57,7 @@ class HrPayslip(models.Model):
         self.check_access("write")
         scorecards = self._get_kpi_scorecards_to_pay()
         self._set_kpi_bonus_inputs(scorecards)
+        self._set_kpi_inputs(KPI_ADVANCE_CODE, self._get_kpi_advance_amounts(self._get_kpi_advances_to_pay()))
         ids_by_payslip = {payslip_id: cards.ids for payslip_id, cards in scorecards.items()}
         return super(
             HrPayslip, self.with_context(kpi_scorecard_ids_by_payslip=ids_by_payslip)
@@ -69,18 +71,21 @@ class HrPayslip(models.Model):
         """Show the KPI_BONUS input's amount as soon as the employee and the period are
         chosen; it is refreshed whenever the sheet is computed."""
         res = super().get_inputs(contracts, date_from, date_to)
-        rows = [row for row in res if row.get("code") == KPI_BONUS_CODE]
+        rows = [row for row in res if row.get("code") in (KPI_BONUS_CODE, KPI_ADVANCE_CODE)]
         if not rows or any(self.mapped("credit_note")):
             return res
         self.env["hr.payslip"].check_access("write")
-        bonuses = defaultdict(float)
+        amounts = {KPI_BONUS_CODE: defaultdict(float), KPI_ADVANCE_CODE: defaultdict(float)}
         scorecards_sudo = self._search_kpi_scorecards_to_pay(
             contracts.employee_id, date_from, date_to
         )
         for card_sudo in scorecards_sudo:
-            bonuses[card_sudo.employee_id.id] += card_sudo.bonus_amount
+            amounts[KPI_BONUS_CODE][card_sudo.employee_id.id] += card_sudo.settlement_amount
+        advances_sudo = self._search_kpi_advances_to_pay(contracts.employee_id, date_from, date_to)
+        for advance_sudo in advances_sudo:
+            amounts[KPI_ADVANCE_CODE][advance_sudo.employee_id.id] += advance_sudo.amount
         for row in rows:
-            row["amount"] = bonuses[contracts.browse(row["contract_id"]).employee_id.id]
+            row["amount"] = amounts[row["code"]][contracts.browse(row["contract_id"]).employee_id.id]
         return res
 
     def get_payroll_dict(self, contracts):
@@ -109,7 +114,8 @@ class HrPayslip(models.Model):
     def _get_kpi_payroll_dict(self, scorecards):
         """``payroll.kpi`` for salary rules, e.g. ``result = payroll.kpi.achievement.CSAT``:
 
-        - ``bonus``: the bonus of the scorecards (what the KPI_BONUS input holds);
+        - ``bonus``: the bonus of the scorecards minus the monthly advances already paid on
+          them (what the KPI_BONUS input holds);
         - ``score``: their total score (the average if several plans score the period);
         - ``count``: how many scorecards;
         - ``achievement.<CODE>``, ``actual.<CODE>``, ``payout.<CODE>``: per KPI code
@@ -134,7 +140,7 @@ class HrPayslip(models.Model):
         return BaseBrowsableObject(
             {
                 "count": len(scorecards),
-                "bonus": sum(scorecards.mapped("bonus_amount")),
+                "bonus": sum(scorecards.mapped("settlement_amount")),
                 "score": sum(scores) / len(scores) if scores else 0.0,
                 **per_code,
             }
@@ -145,13 +151,20 @@ class HrPayslip(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _search_kpi_scorecards_to_pay(self, employees, date_from, date_to, payslips=None):
-        """Scorecards (sudo) of ``employees`` whose last day in the plan
-        (``effective_date_to``; the period's end when unknown) falls between ``date_from``
-        and ``date_to`` — a leaver's final payslip carries it — that are confirmed and
+        """Scorecards (sudo) of ``employees`` whose pay day (``pay_date``: the last day in
+        the plan, or a yearly bonus's off-cycle date; before it was stored, the last day in
+        the plan, else the period's end) falls between ``date_from`` and ``date_to`` — a
+        leaver's final payslip carries it — that are confirmed and
         unpaid, or already paid by one of ``payslips``; never those of a plan's trial
         period. The callers check their access to the payslips first."""
         domain = [
             ("employee_id", "in", employees.ids),
+            "|",
+            "&",
+            ("pay_date", ">=", date_from),
+            ("pay_date", "<=", date_to),
+            "&",
+            ("pay_date", "=", False),
             "|",
             "&",
             ("effective_date_to", ">=", date_from),
@@ -192,40 +205,47 @@ class HrPayslip(models.Model):
                 *(
                     card_sudo
                     for card_sudo in by_employee[payslip.employee_id.id]
-                    if payslip.date_from
-                    <= (card_sudo.effective_date_to or card_sudo.date_to)
-                    <= payslip.date_to
+                    if payslip.date_from <= card_sudo._get_kpi_pay_date() <= payslip.date_to
                     and (not card_sudo.payslip_id or card_sudo.payslip_id == payslip)
                 )
             )
         return result
 
-    def _get_kpi_bonus_rule_input(self, cache):
-        """The KPI_BONUS input declared by this payslip's salary rules, if any
-        (``cache``: by structure, shared across a batch)."""
+    def _get_kpi_bonus_rule_input(self, cache, code=KPI_BONUS_CODE):
+        """The input ``code`` (KPI_BONUS, KPI_BONUS_ADVANCE) declared by this payslip's
+        salary rules, if any (``cache``: by structure, shared across a batch)."""
         self.ensure_one()
-        key = self.struct_id.id or ("payslip", self.id)
+        key = (self.struct_id.id or ("payslip", self.id), code)
         if key not in cache:
             cache[key] = self._get_salary_rules().input_ids.filtered(
-                lambda rule_input: rule_input.code == KPI_BONUS_CODE
+                lambda rule_input: rule_input.code == code
             )[:1]
         return cache[key]
 
     def _set_kpi_bonus_inputs(self, scorecards_by_payslip):
-        """Set each payslip's KPI_BONUS input to the bonus of its scorecards; a payslip
-        whose rules declare the input but that has no such line yet (e.g. created by a
-        batch) gets one."""
+        """Set each payslip's KPI_BONUS input to what its scorecards pay: their bonus
+        minus the monthly advances already paid on them (``settlement_amount``)."""
+        self._set_kpi_inputs(
+            KPI_BONUS_CODE,
+            {
+                payslip_id: sum(cards.mapped("settlement_amount"))
+                for payslip_id, cards in scorecards_by_payslip.items()
+            },
+        )
+
+    def _set_kpi_inputs(self, code, amounts_by_payslip):
+        """Set each payslip's input ``code`` to ``amounts_by_payslip[payslip id]``; a
+        payslip whose rules declare the input but that has no such line yet (e.g. created
+        by a batch) gets one."""
         rule_inputs = {}
         to_create = []
         for payslip in self.filtered(lambda p: not p.credit_note):
-            amount = payslip.company_id.currency_id.round(
-                sum(scorecards_by_payslip[payslip.id].mapped("bonus_amount"))
-            )
-            input_lines = payslip.input_line_ids.filtered(lambda line: line.code == KPI_BONUS_CODE)
+            amount = payslip.company_id.currency_id.round(amounts_by_payslip.get(payslip.id, 0.0))
+            input_lines = payslip.input_line_ids.filtered(lambda line: line.code == code)
             if input_lines:
                 input_lines.write({"amount": amount})
                 continue
-            rule_input = payslip._get_kpi_bonus_rule_input(rule_inputs)
+            rule_input = payslip._get_kpi_bonus_rule_input(rule_inputs, code)
             contract = payslip.contract_id or payslip._get_employee_contracts()[:1]
             if rule_input and contract:
                 to_create.append(
@@ -233,11 +253,87 @@ class HrPayslip(models.Model):
                         "payslip_id": payslip.id,
                         "contract_id": contract.id,
                         "name": rule_input.name,
-                        "code": KPI_BONUS_CODE,
+                        "code": code,
                         "amount": amount,
                     }
                 )
         self.env["hr.payslip.input"].create(to_create)
+
+    # ------------------------------------------------------------------
+    # Business: monthly advances of quarterly and yearly plans
+    # ------------------------------------------------------------------
+    @api.model
+    def _search_kpi_advances_to_pay(self, employees, date_from, date_to, payslips=None):
+        """Advances (sudo) of ``employees`` whose month ends between ``date_from`` and
+        ``date_to``, open and on a scorecard still running (draft or computed: a settled
+        period pays no more advance), or already paid by one of ``payslips``. The callers
+        check their access to the payslips first."""
+        domain = [
+            ("employee_id", "in", employees.ids),
+            ("date_to", ">=", date_from),
+            ("date_to", "<=", date_to),
+        ]
+        payable = [
+            ("state", "=", "open"),
+            ("scorecard_id.state", "in", ("draft", "computed")),
+            ("scorecard_id.is_trial", "=", False),
+        ]
+        if payslips:
+            payable = ["|", "&", "&", *payable, ("payslip_id", "in", payslips.ids)]
+        return self.env["kpi.scorecard.advance"].sudo().search(domain + payable)
+
+    def _get_kpi_advances_to_pay(self):
+        """``{payslip id: advances (sudo)}``: one search for the batch, as for scorecards."""
+        self.check_access("read")
+        Advance = self.env["kpi.scorecard.advance"].sudo()
+        result = {payslip.id: Advance for payslip in self}
+        payslips = self.filtered(lambda p: not p.credit_note and p.date_from and p.date_to)
+        if not payslips:
+            return result
+        advances_sudo = self._search_kpi_advances_to_pay(
+            payslips.employee_id,
+            min(payslips.mapped("date_from")),
+            max(payslips.mapped("date_to")),
+            payslips,
+        )
+        for payslip in payslips:
+            result[payslip.id] = advances_sudo.filtered(
+                lambda advance, payslip=payslip: advance.employee_id == payslip.employee_id
+                and payslip.date_from <= advance.date_to <= payslip.date_to
+                and (not advance.payslip_id or advance.payslip_id == payslip)
+            )
+        return result
+
+    @api.model
+    def _get_kpi_advance_amounts(self, advances_by_payslip):
+        return {
+            payslip_id: sum(advances.mapped("amount"))
+            for payslip_id, advances in advances_by_payslip.items()
+        }
+
+    def _pay_kpi_advances(self):
+        """Done payslips pay the advances their KPI_BONUS_ADVANCE input was computed from,
+        refused when the input no longer matches them (compute again)."""
+        payslips = self.filtered(lambda p: p.state == "done" and not p.credit_note)
+        advances = payslips._get_kpi_advances_to_pay()
+        for payslip in payslips:
+            input_lines = payslip.input_line_ids.filtered(lambda line: line.code == KPI_ADVANCE_CODE)
+            if not input_lines:
+                continue
+            advances_sudo = advances[payslip.id]
+            expected = sum(advances_sudo.mapped("amount"))
+            if payslip.company_id.currency_id.compare_amounts(input_lines[0].amount, expected):
+                raise UserError(
+                    self.env._(
+                        "Payslip %(payslip)s: its %(code)s input (%(amount)s) no longer matches "
+                        "the monthly advances it pays (%(expected)s). Compute the sheet again.",
+                        payslip=payslip.display_name,
+                        code=KPI_ADVANCE_CODE,
+                        amount=input_lines[0].amount,
+                        expected=expected,
+                    )
+                )
+            advances_sudo.write({"state": "paid", "payslip_id": payslip.id})
 
     def _pay_kpi_scorecards(self):
         """Done payslips pay the scorecards their KPI_BONUS input was computed from: those
@@ -247,13 +343,14 @@ class HrPayslip(models.Model):
         leaves the scorecards to another one."""
         self.check_access("write")
         payslips = self.filtered(lambda p: p.state == "done" and not p.credit_note)
+        payslips._pay_kpi_advances()
         scorecards = payslips._get_kpi_scorecards_to_pay()
         for payslip in payslips:
             input_lines = payslip.input_line_ids.filtered(lambda line: line.code == KPI_BONUS_CODE)
             if not input_lines:
                 continue
             scorecards_sudo = scorecards[payslip.id]
-            expected = sum(scorecards_sudo.mapped("bonus_amount"))
+            expected = sum(scorecards_sudo.mapped("settlement_amount"))
             currency = payslip.company_id.currency_id
             if currency.compare_amounts(input_lines[0].amount, expected):
                 raise UserError(
@@ -280,7 +377,18 @@ class HrPayslip(models.Model):
         """A done payslip that paid scorecards is final: it may only be cancelled (which
         releases them), never reset to ``state``."""
         self.check_access("write")
-        scorecards_sudo = self.filtered(lambda p: p.state == "done")._get_kpi_paid_scorecards()
+        done = self.filtered(lambda p: p.state == "done")
+        scorecards_sudo = done._get_kpi_paid_scorecards()
+        advances_sudo = self.env["kpi.scorecard.advance"].sudo().search([("payslip_id", "in", done.ids)])
+        if advances_sudo and not scorecards_sudo:
+            raise UserError(
+                self.env._(
+                    "Payslip %(payslip)s paid the monthly advances %(advances)s: it cannot go "
+                    "back. Cancel it instead (the advances become payable again).",
+                    payslip=", ".join(advances_sudo.payslip_id.mapped("display_name")),
+                    advances=", ".join(advances_sudo.mapped("display_name")),
+                )
+            )
         if scorecards_sudo:
             raise UserError(
                 self.env._(
@@ -300,3 +408,6 @@ class HrPayslip(models.Model):
         unlinked, payable again; their chatter says which payslip was cancelled."""
         self.check_access("write")
         self._get_kpi_paid_scorecards()._mark_unpaid()
+        self.env["kpi.scorecard.advance"].sudo().search([("payslip_id", "in", self.ids)]).write(
+            {"state": "open", "payslip_id": False}
+        )

@@ -25,6 +25,13 @@ class KpiScorecard(models.Model):
         # Only the payroll bridge links a scorecard to the payslip that paid it.
         return super()._get_workflow_fields() | {"payslip_id"}
 
+    def _get_kpi_pay_date(self):
+        """The day whose payslip pays this scorecard: ``pay_date`` (the last day in the
+        plan, or a yearly bonus's off-cycle date), else the last day in the plan, else the
+        period's end (scorecards computed before ``pay_date`` existed)."""
+        self.ensure_one()
+        return self.pay_date or self.effective_date_to or self.date_to
+
     def _get_statement_payslip(self):
         """What the statement says of the payslip that paid this scorecard: ``{"number",
         "name", "date_from", "date_to", "line_name", "line_amount", "scorecard_count"}``, or
