@@ -64,6 +64,9 @@
         "views/kpi_governance_dashboard_views.xml",
         "views/kpi_employee_transfer_views.xml",
         "wizards/kpi_public_holiday_load_views.xml",
+        "wizards/kpi_scorecard_correct_views.xml",
+        "views/kpi_scorecard_correction_views.xml",
+        "views/kpi_scorecard_correction_templates.xml",
     ],
     "demo": [
         "demo/kpi_demo.xml",

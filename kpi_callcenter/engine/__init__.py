@@ -8,3 +8,4 @@ from . import days, period
 from . import scorecard
 from . import band
 from . import ignored_numbers
+from . import correction

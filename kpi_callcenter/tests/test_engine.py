@@ -61,6 +61,7 @@ from ..engine import (
     band,
     callgap,
     cdr,
+    correction,
     costing,
     days,
     ignored_numbers,
@@ -106,7 +107,8 @@ def iter_calls_count(rows):
 class TestEngineDoctests(BaseCase):
     def test_doctests(self):
         for module in (
-            achievement, proration, payout, scorecard, costing, cdr, callgap, days, period, band, ignored_numbers
+            achievement, proration, payout, scorecard, costing, cdr, callgap, days, period, band, ignored_numbers,
+            correction,
         ):
             with self.subTest(module=module.__name__):
                 result = doctest.testmod(module)
