@@ -246,12 +246,14 @@ class TestCorrectionPortal(HttpCase, KpiCorrectionCommon):
             data={"csrf_token": self._csrf()},
         )
         self.assertEqual(response.status_code, 404)
+        self.env.invalidate_all()
         self.assertFalse(clawback.acknowledged_by_id)
         response = self.url_open(
             f"/my/kpi/{self.card2.id}/correction/{clawback.id}/acknowledge",
             data={"csrf_token": self._csrf()},
         )
         self.assertEqual(response.status_code, 200)
+        self.env.invalidate_all()
         self.assertEqual(clawback.acknowledged_by_id, portal_user)
         self.assertNotIn("o_kpi_correction_acknowledge", self.url_open(f"/my/kpi/{self.card2.id}").text)
 

@@ -70,6 +70,9 @@ class HrPayslip(models.Model):
         """Set the KPI_BONUS input of every payslip of the batch (one search for all of
         them), then compute; salary rules read the same scorecards in ``payroll.kpi``."""
         self.check_access("write")
+        # a done payslip that paid scorecards or corrections is final: refused before
+        # anything (OCA's computation starts by deleting the lines)
+        self._check_kpi_scorecards_not_paid("verify")
         scorecards = self._get_kpi_scorecards_to_pay()
         self._set_kpi_bonus_inputs(scorecards)
         corrections = self._get_kpi_corrections_to_pay()
@@ -369,6 +372,7 @@ class HrPayslip(models.Model):
         payslips = self.filtered(lambda p: not p.credit_note and p.state in ("draft", "verify"))
         if wage_caps is not None:
             payslips = payslips.filtered(lambda p: p.id in wage_caps)
+        old_rows_by_payslip = Payment.search([("payslip_id", "in", payslips.ids)]).grouped("payslip_id")
         for payslip in payslips:
             rule_input = payslip._get_kpi_adj_rule_input(rule_inputs)
             input_lines = payslip.input_line_ids.filtered(lambda line: line.code == KPI_BONUS_ADJ_CODE)
@@ -402,11 +406,12 @@ class HrPayslip(models.Model):
                 if not currency.is_zero(allocation[correction_sudo.id]["amount"])
             ]
             amount = currency.round(sum(row["amount"] for row in rows))
+            paid_ids = {row["correction_id"] for row in rows}
             name = payslip._get_kpi_adj_input_name(
-                corrections_sudo.filtered(lambda c: c.id in {row["correction_id"] for row in rows}),
+                corrections_sudo.filtered(lambda c, paid_ids=paid_ids: c.id in paid_ids),
                 rule_input.name or input_lines[:1].name,
             )
-            old_rows = Payment.search([("payslip_id", "=", payslip.id)])
+            old_rows = old_rows_by_payslip.get(payslip, Payment)
             old = sorted((row.correction_id.id, row.amount, row.from_wage) for row in old_rows)
             if old != sorted((row["correction_id"], row["amount"], row["from_wage"]) for row in rows):
                 changed |= payslip
@@ -485,7 +490,9 @@ class HrPayslip(models.Model):
         self.check_access("write")
         payments_sudo = self.env["hr.payslip.kpi.correction"].sudo().search([("payslip_id", "in", self.ids)])
         if payments_sudo:
-            self._refresh_kpi_corrections_paid(payments_sudo.correction_id, payments_sudo, paid=False)
+            corrections_sudo = payments_sudo.correction_id
+            corrections_sudo.filtered(lambda c: c.payslip_id in self)._write_workflow({"payslip_id": False})
+            self._refresh_kpi_corrections_paid(corrections_sudo, payments_sudo, paid=False)
 
     def _refresh_kpi_corrections_paid(self, corrections_sudo, moves_sudo, paid):
         """Each correction's paid amount again, from the rows of its done payslips (one

@@ -21,7 +21,7 @@ The corrections, made in April by a KPI Manager: agent 1's March was 100 pieces,
 from datetime import date
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.kpi_callcenter.tests.common import KpiCommon
@@ -277,7 +277,7 @@ class TestPayrollCorrection(KpiCorrectionPayrollCommon):
         april = self._payslip(self.agent2, APRIL)
         april.compute_sheet()
         self.assertEqual(self._total(april, "KPI_BONUS_ADJ"), -379_000)
-        with self.assertRaisesRegex(Exception, "not a percentage"):
+        with self.assertRaisesRegex(ValidationError, "not a percentage"):
             self.company.kpi_correction_wage_share = 130
 
 
