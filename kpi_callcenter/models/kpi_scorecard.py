@@ -556,6 +556,15 @@ class KpiScorecard(models.Model):
                     names=", ".join(paid.mapped("display_name")),
                 )
             )
+        corrected = self.filtered("correction_ids")
+        if corrected:
+            raise UserError(
+                self.env._(
+                    "These scorecards were corrected after payment and keep the figures the "
+                    "corrections start from: %(names)s",
+                    names=", ".join(corrected.mapped("display_name")),
+                )
+            )
         self._write_workflow({"state": "draft"})
         return True
 

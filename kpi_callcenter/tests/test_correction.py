@@ -125,6 +125,19 @@ class TestCorrection(KpiCorrectionCommon):
             self.card2.with_user(self.agent_users[1]).correct({"PIECES": {"actual": 100}}, "x")
         self.assertFalse(self.cards.correction_ids)
 
+    def test_corrected_scorecard_keeps_its_figures(self):
+        """Its payslip cancelled, a corrected scorecard is confirmed again: it is neither
+        reset to draft nor adjusted (the corrections start from its figures)."""
+        self.card1.with_user(self.user_hr_manager).correct({"PIECES": {"actual": 100}}, "Import fixed")
+        self.card1._write_workflow({"state": "confirmed"})
+        with self.assertRaisesRegex(UserError, "corrected after payment"):
+            self.card1.with_user(self.user_hr_manager).action_reset_to_draft()
+        with self.assertRaisesRegex(UserError, "corrected after payment"):
+            self.env["kpi.scorecard.adjustment"].with_user(self.user_hr_manager).create(
+                {"scorecard_line_id": self.card1.line_ids.id, "field": "actual", "new_value": 1, "reason": "x"}
+            )
+        self.assertEqual((self.card1.bonus_amount, self.card1.line_ids.actual), (800_000, 40))
+
     def test_client_create_and_write(self):
         """A client's create goes through ``correct`` (figures computed, its own amount
         refused); a correction is never edited nor deleted."""
