@@ -267,6 +267,7 @@ class TestCorrectionPortal(HttpCase, KpiCorrectionCommon):
             data={"csrf_token": self._csrf()},
         )
         self.assertEqual(response.status_code, 200)
+        self.assertIn("o_kpi_acknowledged", response.text)
         self.env.invalidate_all()
         self.assertEqual(clawback.acknowledged_by_id, portal_user)
         self.assertNotIn("o_kpi_correction_acknowledge", self.url_open(f"/my/kpi/{self.card2.id}").text)
