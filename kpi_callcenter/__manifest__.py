@@ -68,6 +68,9 @@
         "wizards/kpi_public_holiday_load_views.xml",
         "report/kpi_plan_rules_report.xml",
         "report/kpi_audit_report_views.xml",
+        "wizards/kpi_scorecard_correct_views.xml",
+        "views/kpi_scorecard_correction_views.xml",
+        "views/kpi_scorecard_correction_templates.xml",
     ],
     "demo": [
         "demo/kpi_demo.xml",

@@ -10,9 +10,13 @@
     "license": "LGPL-3",
     "depends": ["kpi_callcenter", "payroll"],
     "data": [
+        "security/security.xml",
+        "security/ir.model.access.csv",
         "data/hr_salary_rule_data.xml",
         "views/hr_payslip_views.xml",
         "views/kpi_scorecard_views.xml",
+        "views/kpi_scorecard_correction_views.xml",
+        "views/res_config_settings_views.xml",
         "report/kpi_scorecard_report.xml",
     ],
     "demo": [

@@ -13,7 +13,7 @@ exists or not, so ids cannot be probed.
 from werkzeug.urls import url_encode
 
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -291,3 +291,27 @@ class KpiCustomerPortal(CustomerPortal):
             return request.redirect(f"{scorecard_sudo.access_url}?{url_encode({'dispute': 'error'})}")
         scorecard_sudo._kpi_portal_dispute(line_sudo, message, request.env.user.partner_id)
         return request.redirect(f"{scorecard_sudo.access_url}?{url_encode({'dispute': 'sent'})}#discussion")
+
+    @http.route(
+        ["/my/kpi/<int:scorecard_id>/correction/<int:correction_id>/acknowledge"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_my_kpi_correction_acknowledge(self, scorecard_id, correction_id, **kwargs):
+        """The agent acknowledges a clawback of one of their own scorecards (a team
+        manager's view of a colleague answers 404): ``action_acknowledge`` records who and
+        when, and refuses anyone but the employee."""
+        try:
+            scorecard_sudo, own_sudo = self._kpi_scorecard_check_access(scorecard_id)
+        except (AccessError, MissingError):
+            raise request.not_found()
+        correction_sudo = scorecard_sudo.correction_ids.filtered(lambda correction: correction.id == correction_id)
+        if not correction_sudo or scorecard_sudo.employee_id not in own_sudo:
+            raise request.not_found()
+        try:
+            correction_sudo.action_acknowledge()
+        except (AccessError, UserError):
+            return request.redirect(f"{scorecard_sudo.access_url}?{url_encode({'acknowledge': 'error'})}")
+        return request.redirect(f"{scorecard_sudo.access_url}?{url_encode({'acknowledge': 'done'})}")

@@ -9,3 +9,4 @@ from . import scorecard
 from . import band
 from . import ignored_numbers
 from . import pool
+from . import correction

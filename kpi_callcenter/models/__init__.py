@@ -22,6 +22,7 @@ from . import kpi_plan_announcement
 from . import kpi_review_line
 from . import kpi_scorecard_adjustment
 from . import kpi_scorecard_advance
+from . import kpi_scorecard_correction
 from . import kpi_call_source
 from . import kpi_call_mapping
 from . import kpi_call

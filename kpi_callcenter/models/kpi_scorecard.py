@@ -317,6 +317,9 @@ class KpiScorecard(models.Model):
     )
     review_line_ids = fields.One2many("kpi.review.line", "scorecard_id", string="Reviews")
     adjustment_ids = fields.One2many("kpi.scorecard.adjustment", "scorecard_id", string="Adjustments")
+    correction_ids = fields.One2many(
+        "kpi.scorecard.correction", "scorecard_id", string="Corrections after payment"
+    )
 
     _sql_constraints = [
         (
@@ -638,6 +641,15 @@ class KpiScorecard(models.Model):
                     names=", ".join(paid.mapped("display_name")),
                 )
             )
+        corrected = self.filtered("correction_ids")
+        if corrected:
+            raise UserError(
+                self.env._(
+                    "These scorecards were corrected after payment and keep the figures the "
+                    "corrections start from: %(names)s",
+                    names=", ".join(corrected.mapped("display_name")),
+                )
+            )
         self._write_workflow({"state": "draft"})
         return True
 
@@ -650,6 +662,20 @@ class KpiScorecard(models.Model):
             "type": "ir.actions.act_window",
             "name": self.env._("Adjust a KPI of %(scorecard)s", scorecard=self.display_name),
             "res_model": "kpi.scorecard.adjustment",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_scorecard_id": self.id},
+        }
+
+    def action_open_correction(self):
+        """The correction dialog of a paid scorecard (KPI Managers): new actuals or
+        targets and a reason; :meth:`correct` does the rest."""
+        self.ensure_one()
+        self._check_correctable()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Correct %(scorecard)s", scorecard=self.display_name),
+            "res_model": "kpi.scorecard.correct",
             "view_mode": "form",
             "target": "new",
             "context": {"default_scorecard_id": self.id},
@@ -1356,6 +1382,185 @@ class KpiScorecard(models.Model):
             "days_left": card_sudo._get_days_left() if self.is_provisional else None,
             "lines": lines,
         }
+
+    # ------------------------------------------------------------------
+    # Business: corrections after payment
+    # ------------------------------------------------------------------
+    def correct(self, changes, reason):
+        """Correct this paid scorecard: ``changes`` is ``{kpi_code: {"actual": x}}``
+        (and/or ``"target"``), ``reason`` is mandatory. The scorecard keeps its paid
+        figures; the one calculator (``engine/scorecard.compute``) runs on its stored
+        lines as :meth:`what_if` does, with the earlier corrections and these changes put
+        in, and a ``kpi.scorecard.correction`` records the changed lines and ``amount`` =
+        recomputed bonus - bonus before (the paid bonus plus the earlier corrections),
+        for the next payslips to pay (negative: a clawback). KPI Managers only, never on
+        their own scorecard. A confirmed scorecard is not corrected: it is not paid yet,
+        an audited adjustment changes it.
+
+        :return: the new ``kpi.scorecard.correction``
+        """
+        self.ensure_one()
+        self._check_correctable()
+        if not (reason or "").strip():
+            raise ValidationError(
+                self.env._(
+                    "Correction of %(scorecard)s, field Reason: a correction needs a reason.",
+                    scorecard=self.display_name,
+                )
+            )
+        parsed = self._parse_correction_changes(changes)
+        # access checked above; the stored lines, earlier corrections and adjustments are
+        # read as superuser, like the computation
+        card_sudo = self.sudo()
+        adjusted = card_sudo._get_adjusted_values()
+        corrected = card_sudo._get_corrected_values()
+        lines_sudo = card_sudo.line_ids
+        before_inputs, after_inputs, changed = [], [], []
+        for line_sudo in lines_sudo:
+            line_input = dict(
+                line_sudo._get_calculator_line(),
+                **adjusted.get(line_sudo.id, {}),
+                **corrected.get(line_sudo.id, {}),
+            )
+            before_inputs.append(line_input)
+            after = dict(line_input)
+            for field, value in parsed.get(line_sudo.code, {}).items():
+                key = "adjusted_target" if field == "target" else "actual"
+                changed.append((line_sudo, field, value))
+                after[key] = value
+            after_inputs.append(after)
+        base = card_sudo.bonus_base if card_sudo.is_assessed else 0.0
+        round_amount = card_sudo.currency_id.round
+        before = engine_scorecard.compute(before_inputs, card_sudo.prorate_factor, base, round_amount)
+        after = engine_scorecard.compute(after_inputs, card_sudo.prorate_factor, base, round_amount)
+        earlier = card_sudo.correction_ids
+        bonus_before = round_amount(card_sudo.bonus_amount + sum(earlier.mapped("amount")))
+        # the recomputed bonus moves from the bonus before by the calculator's difference:
+        # the paid figures stay the reference whatever changed since (e.g. the base)
+        bonus_after = round_amount(bonus_before + after["bonus"] - before["bonus"])
+        figures_before = dict(zip(lines_sudo, before["lines"], strict=True))
+        figures_after = dict(zip(lines_sudo, after["lines"], strict=True))
+        inputs_by_line = dict(zip(lines_sudo, before_inputs, strict=True))
+        line_commands = []
+        for line_sudo, field, value in changed:
+            line_input = inputs_by_line[line_sudo]
+            old_value = (
+                figures_before[line_sudo]["target"] if field == "target" else line_input["actual"]
+            )
+            line_commands.append(
+                fields.Command.create(
+                    {
+                        "scorecard_line_id": line_sudo.id,
+                        "field": field,
+                        "old_value": old_value,
+                        "new_value": value,
+                        "bonus_before": figures_before[line_sudo]["bonus"],
+                        "bonus_after": figures_after[line_sudo]["bonus"],
+                    }
+                )
+            )
+        amount = round_amount(bonus_after - bonus_before)
+        correction_sudo = self.env["kpi.scorecard.correction"].sudo().create(
+            {
+                "scorecard_id": self.id,
+                "reason": reason.strip(),
+                "user_id": self.env.user.id,
+                "line_ids": line_commands,
+                "score_before": before["score"],
+                "score_after": after["score"],
+                "bonus_before": bonus_before,
+                "bonus_after": bonus_after,
+                "amount": amount,
+                # nothing to pay: settled at once
+                "state": "paid" if card_sudo.currency_id.is_zero(amount) else "open",
+            }
+        )
+        correction_sudo._log_creation()
+        return correction_sudo.with_env(self.env)
+
+    def _check_correctable(self):
+        """Only a KPI Manager corrects, only a paid scorecard, never their own."""
+        self.ensure_one()
+        if not self.env.su and not self.env.user.has_group("kpi_callcenter.group_kpi_manager"):
+            raise AccessError(
+                self.env._("Only a KPI Manager can correct a paid scorecard: %(scorecard)s", scorecard=self.display_name)
+            )
+        self.check_access("read")
+        if not self.env.su and self.employee_id & self.env.user.employee_ids:
+            raise AccessError(
+                self.env._("%(scorecard)s: nobody corrects their own scorecard.", scorecard=self.display_name)
+            )
+        if self.state == "confirmed":
+            raise UserError(
+                self.env._(
+                    "%(scorecard)s is confirmed, not paid yet: adjust its target or actual "
+                    "(Adjust) instead of correcting it; a correction is for a paid scorecard.",
+                    scorecard=self.display_name,
+                )
+            )
+        if self.state != "paid":
+            raise UserError(
+                self.env._(
+                    "%(scorecard)s is not paid: only a paid scorecard is corrected.",
+                    scorecard=self.display_name,
+                )
+            )
+
+    def _parse_correction_changes(self, changes):
+        """``{kpi_code: {"actual"|"target": float}}`` of ``changes``; an unknown KPI or
+        key, a value that is no number of zero or more, or no change at all raises a
+        ValidationError naming the scorecard and the KPI."""
+        if not isinstance(changes, dict) or not changes:
+            raise ValidationError(
+                self.env._(
+                    "Correction of %(scorecard)s: give the corrected KPIs, e.g. {\"CSAT\": {\"actual\": 4.5}}.",
+                    scorecard=self.display_name,
+                )
+            )
+        codes = set(self.line_ids.mapped("code"))
+        parsed = {}
+        for code, values in changes.items():
+            if code not in codes:
+                raise ValidationError(
+                    self.env._("Scorecard %(scorecard)s has no KPI %(kpi)s.", scorecard=self.display_name, kpi=code)
+                )
+            if not isinstance(values, dict) or not values or set(values) - {"actual", "target"}:
+                raise ValidationError(
+                    self.env._(
+                        "Correction of %(scorecard)s, KPI %(kpi)s: give its \"actual\" and/or \"target\".",
+                        scorecard=self.display_name,
+                        kpi=code,
+                    )
+                )
+            for field, value in values.items():
+                try:
+                    number = float(str(value).strip())
+                except ValueError:
+                    number = math.nan
+                if value is None or isinstance(value, bool) or not math.isfinite(number) or number < 0:
+                    raise ValidationError(
+                        self.env._(
+                            "Scorecard %(scorecard)s, KPI %(kpi)s: %(value)s is not a number of zero or more.",
+                            scorecard=self.display_name,
+                            kpi=code,
+                            value=value,
+                        )
+                    )
+                parsed.setdefault(code, {})[field] = number
+        return parsed
+
+    def _get_corrected_values(self):
+        """``{line id: {"adjusted_target": value, "actual": value}}``: the latest
+        correction of each line's target and actual. Read as superuser: the caller
+        checked its access to the scorecards."""
+        lines_sudo = self.env["kpi.scorecard.correction.line"].sudo().search(
+            [("correction_id.scorecard_id", "in", self.ids)], order="id"
+        )
+        corrected = defaultdict(dict)
+        for line_sudo in lines_sudo:
+            key = "adjusted_target" if line_sudo.field == "target" else "actual"
+            corrected[line_sudo.scorecard_line_id.id][key] = line_sudo.new_value
+        return corrected
 
     def _parse_what_if_actuals(self, actuals):
         """``{kpi_code: float}`` of ``actuals``; a code not on the scorecard or a value

@@ -45,9 +45,13 @@ class KpiScorecardAdjustment(models.Model):
                     self.env._("%(line)s, field Reason: an adjustment needs a reason.", line=label)
                 )
             self._check_not_own(line.scorecard_id, label)
-            if line.scorecard_id.state == "paid":
+            if line.scorecard_id.state == "paid" or line.scorecard_id.sudo().correction_ids:
                 raise UserError(
-                    self.env._("%(line)s: the scorecard is paid and cannot be adjusted.", line=label)
+                    self.env._(
+                        "%(line)s: the scorecard is paid and cannot be adjusted (or it was "
+                        "corrected after payment); correct it instead.",
+                        line=label,
+                    )
                 )
             if vals.get("field") in ("target", "actual") or not vals.get("field"):
                 vals["old_value"] = line[vals.get("field") or "target"]

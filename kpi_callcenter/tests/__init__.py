@@ -45,3 +45,4 @@ from . import test_team_pool
 from . import test_plan_versions
 from . import test_periods
 from . import test_sale_credit
+from . import test_correction

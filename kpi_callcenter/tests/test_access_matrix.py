@@ -65,6 +65,10 @@ class TestAccessMatrix(KpiCommon):
         cls.draft_plan = cls._create_plan([(cls.csat, 100, 4)], activate=False, name="Draft plan")
         cls.draft_plan_line = cls.draft_plan.line_ids
         cls.cards = cls._generate(cls.plan)
+        # February, paid: corrections after payment
+        cls.paid_cards = cls._generate(cls.plan, date(2027, 2, 1), date(2027, 2, 28))
+        cls.paid_cards.action_confirm()
+        cls.paid_cards._write_workflow({"state": "paid"})
         cls.scale = cls._create_payout_scale([(50, 50), (100, 100)])
         cls.source = cls.env["kpi.call.source"].create(
             {"name": "Matrix PBX", "company_id": cls.company.id, "tz": "UTC"}
@@ -100,6 +104,12 @@ class TestAccessMatrix(KpiCommon):
 
     def _line(self, employee, definition):
         return self._card(employee).line_ids.filtered(lambda line: line.definition_id == definition)
+
+    def _paid_card(self, employee):
+        return self.paid_cards.filtered(lambda c: c.employee_id == employee)
+
+    def _paid_line(self, employee):
+        return self._paid_card(employee).line_ids.filtered(lambda line: line.definition_id == self.csat)
 
     def _specs(self):
         """``{model: (vals(employee), write vals)}``; reports: None (rows exist)."""
@@ -149,6 +159,18 @@ class TestAccessMatrix(KpiCommon):
                 lambda e: {"scorecard_id": self._card(e).id, "date_from": date(2027, 3, 1),
                            "date_to": date(2027, 3, 31), "amount": 1000},
                 {"amount": 5},
+            ),
+            "kpi.scorecard.correction": (
+                lambda e: {"scorecard_id": self._paid_card(e).id, "reason": "Matrix",
+                           "line_ids": [Command.create({"scorecard_line_id": self._paid_line(e).id,
+                                                        "field": "actual", "new_value": 5})]},
+                {"write_off_reason": "Matrix"},
+            ),
+            "kpi.scorecard.correction.line": (
+                lambda e: {"correction_id": self.env["kpi.scorecard.correction"].create(
+                    {"scorecard_id": self._paid_card(e).id, "reason": "Matrix"}).id,
+                    "scorecard_line_id": self._paid_line(e).id, "field": "actual", "new_value": 5},
+                {"new_value": 6},
             ),
             "kpi.plan.announcement": (
                 lambda e: {"plan_id": self.plan.id, "version": 99, "employee_id": e.id, "subject": "Plan"},

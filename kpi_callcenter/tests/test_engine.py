@@ -61,6 +61,7 @@ from ..engine import (
     band,
     callgap,
     cdr,
+    correction,
     costing,
     days,
     ignored_numbers,
@@ -109,7 +110,7 @@ class TestEngineDoctests(BaseCase):
     def test_doctests(self):
         for module in (
             achievement, proration, payout, scorecard, costing, cdr, callgap, days, period, band, ignored_numbers,
-            period_bonus, pool,
+            period_bonus, pool, correction,
         ):
             with self.subTest(module=module.__name__):
                 result = doctest.testmod(module)

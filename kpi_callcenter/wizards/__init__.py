@@ -7,3 +7,4 @@ from . import kpi_scorecard_confirm
 from . import kpi_public_holiday_load
 from . import kpi_scorecard_what_if
 from . import kpi_rating_void
+from . import kpi_scorecard_correct

@@ -6,3 +6,4 @@ from . import test_payroll_leaver
 from . import test_payroll_demo
 from . import test_screenshots
 from . import test_payroll_periods
+from . import test_payroll_correction
