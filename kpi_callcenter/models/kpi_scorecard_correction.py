@@ -86,6 +86,13 @@ class KpiScorecardCorrection(models.Model):
         index=True,
         tracking=True,
     )
+    is_advance_settlement = fields.Boolean(
+        string="Advances settlement",
+        readonly=True,
+        copy=False,
+        help="Created when a quarter's or year's scorecard was paid with monthly advances above "
+        "its bonus: the difference is taken back like any clawback.",
+    )
     acknowledged_by_id = fields.Many2one(
         "res.users",
         readonly=True,
@@ -310,6 +317,72 @@ class KpiScorecardCorrection(models.Model):
         user's rights and the transition first."""
         corrections_sudo = self.sudo()
         return corrections_sudo.write(vals)
+
+    @api.model
+    def _create_advance_settlements(self, scorecards):
+        """The settlement of ``scorecards`` just paid: where the monthly advances paid are
+        above the period's bonus (``amount_to_recover``), one open clawback of the
+        difference, unless one exists (not written off). Called by the payroll bridge
+        after its access check on the payslip that paid them."""
+        existing_sudo = self.sudo().search(
+            [
+                ("scorecard_id", "in", scorecards.ids),
+                ("is_advance_settlement", "=", True),
+                ("state", "!=", "written_off"),
+            ]
+        )
+        vals_list = []
+        for card in scorecards - existing_sudo.scorecard_id:
+            currency = card.currency_id
+            to_recover = currency.round(card.amount_to_recover)
+            if currency.compare_amounts(to_recover, 0.0) <= 0:
+                continue
+            vals_list.append(
+                {
+                    "scorecard_id": card.id,
+                    "is_advance_settlement": True,
+                    "user_id": self.env.user.id,
+                    "score_before": card.score,
+                    "score_after": card.score,
+                    "bonus_before": card.advance_paid_amount,
+                    "bonus_after": card.bonus_amount,
+                    "amount": -to_recover,
+                    "reason": self.env._(
+                        "Monthly advances paid (%(advances)s) are above the bonus of the period "
+                        "(%(bonus)s): the difference is taken back.",
+                        advances=formatLang(self.env, card.advance_paid_amount, currency_obj=currency),
+                        bonus=formatLang(self.env, card.bonus_amount, currency_obj=currency),
+                    ),
+                }
+            )
+        corrections_sudo = self.sudo().create(vals_list)
+        corrections_sudo._log_creation()
+        return corrections_sudo
+
+    def _void_advance_settlements(self, scorecards, reason):
+        """Write off the open, unpaid advance settlements of ``scorecards`` (their payslip
+        was cancelled: the period is paid again later, with a new settlement)."""
+        settlements_sudo = self.sudo().search(
+            [
+                ("scorecard_id", "in", scorecards.ids),
+                ("is_advance_settlement", "=", True),
+                ("state", "=", "open"),
+                ("amount_paid", "=", 0.0),
+            ]
+        )
+        now = fields.Datetime.now()
+        for settlement_sudo in settlements_sudo:
+            settlement_sudo._write_workflow(
+                {
+                    "amount_written_off": settlement_sudo.amount,
+                    "state": "written_off",
+                    "write_off_reason": reason,
+                    "written_off_by_id": self.env.user.id,
+                    "written_off_on": now,
+                }
+            )
+            settlement_sudo.message_post(body=reason, subtype_xmlid="mail.mt_note")
+        return settlements_sudo
 
     def _get_statement_payslips(self):
         """``[{"number", "amount_text"}]``: the payslips that paid this correction, for

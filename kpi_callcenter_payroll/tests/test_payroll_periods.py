@@ -141,6 +141,22 @@ class TestPayrollPeriods(KpiPayrollCommon):
         mar_slip = self._pay(date(2027, 3, 1), date(2027, 3, 31))
         self.assertEqual(self._total(mar_slip, "KPI_BONUS"), 0)
         self.assertEqual(card.state, "paid")
+        # the remainder becomes a correction: a clawback of 1,000,000, open for the next payslips
+        settlement = self.env["kpi.scorecard.correction"].search([("scorecard_id", "=", card.id)])
+        self.assertRecordValues(
+            settlement,
+            [{"is_advance_settlement": True, "amount": -1_000_000, "state": "open",
+              "bonus_before": 1_000_000, "bonus_after": 0}],
+        )
+        # the quarter's payslip cancelled: the settlement no longer applies (written off, on
+        # record); paid again, the quarter gets one new settlement
+        mar_slip.action_payslip_cancel()
+        self.assertEqual(settlement.state, "written_off")
+        self.assertEqual(card.state, "confirmed")
+        self._pay(date(2027, 3, 1), date(2027, 3, 31))
+        settlements = self.env["kpi.scorecard.correction"].search([("scorecard_id", "=", card.id)])
+        self.assertEqual(len(settlements), 2)
+        self.assertEqual((settlements - settlement).amount, -1_000_000)
 
     def test_cancelled_payslip_reopens_its_advance(self):
         plan = self._quarter_plan()
