@@ -34,3 +34,4 @@ from . import hr_contract
 from . import kpi_employee_transfer
 from . import kpi_employment
 from . import rating_rating
+from . import kpi_target

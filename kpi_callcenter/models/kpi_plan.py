@@ -131,6 +131,7 @@ class KpiPlan(models.Model):
     total_weight = fields.Float(compute="_compute_total_weight")
     scorecard_ids = fields.One2many("kpi.scorecard", "plan_id")
     scorecard_count = fields.Integer(compute="_compute_scorecard_count")
+    target_count = fields.Integer(compute="_compute_target_count", string="Individual targets")
     employee_count = fields.Integer(compute="_compute_employee_count", string="Assigned employees")
     note = fields.Html(translate=True)
     trial_end_date = fields.Date(
@@ -211,6 +212,11 @@ class KpiPlan(models.Model):
         )
         for plan in self:
             plan.scorecard_count = counts.get(plan, 0)
+
+    def _compute_target_count(self):
+        counts = dict(self.env["kpi.target"]._read_group([("plan_id", "in", self.ids)], ["plan_id"], ["__count"]))
+        for plan in self:
+            plan.target_count = counts.get(plan, 0)
 
     @api.depends("employee_ids", "department_ids", "job_ids")
     def _compute_employee_count(self):
@@ -337,6 +343,14 @@ class KpiPlan(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("kpi_callcenter.kpi_scorecard_action")
         action["domain"] = [("plan_id", "=", self.id)]
         action["context"] = {"default_plan_id": self.id}
+        return action
+
+    def action_view_targets(self):
+        """The plan's individual targets (a new one starts on the plan's first KPI)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("kpi_callcenter.kpi_target_action")
+        action["domain"] = [("plan_id", "=", self.id)]
+        action["context"] = {"default_plan_line_id": self.line_ids[:1].id, "search_default_current": 1}
         return action
 
     # ------------------------------------------------------------------
@@ -928,6 +942,43 @@ class KpiPlan(models.Model):
             )
         return issues
 
+    def _health_individual_target(self):
+        """Double standards: individual targets further from their plan line's target
+        than the company's limit (in % of the plan's target), one warning each."""
+        limit = self.company_id.kpi_target_deviation_pct
+        # The caller checked its write access to the plan; the targets are read with it
+        # (KPI Officers and Managers read every target of their companies).
+        targets = self.env["kpi.target"].search([("plan_line_id", "in", self.line_ids.ids)])
+        issues = []
+        for target in targets:
+            deviation = target._get_deviation_pct()
+            if deviation > limit + 1e-9:
+                issues.append(
+                    self._health_issue(
+                        "individual_target",
+                        "warning",
+                        self.env._(
+                            "Plan %(plan)s, KPI %(kpi)s: the individual target of %(employee)s "
+                            "(%(start)s → %(end)s) is %(target)s, %(deviation)s %% away from the "
+                            "plan's target %(plan_target)s (limit %(limit)s %%). Reason given: "
+                            "%(reason)s",
+                            plan=self.display_name,
+                            kpi=target.definition_id.display_name,
+                            employee=target.employee_id.name,
+                            start=target.date_from,
+                            end=target.date_to,
+                            target=target.target,
+                            deviation=round(deviation, 1),
+                            plan_target=target.plan_line_id.target,
+                            limit=limit,
+                            reason=target.note,
+                        ),
+                        f"{target.id}:{target.target}:{target.plan_line_id.target}",
+                        target.plan_line_id,
+                    )
+                )
+        return issues
+
     def _health_summary_html(self, issues):
         return Markup("<ul>%s</ul>") % Markup("").join(
             Markup("<li>%s</li>") % escape(issue["message"]) for issue in issues
@@ -1183,6 +1234,29 @@ class KpiPlanLine(models.Model):
     _sql_constraints = [
         ("definition_uniq", "unique(plan_id, definition_id)", "A KPI appears once per plan."),
     ]
+
+    target_ids = fields.One2many("kpi.target", "plan_line_id", string="Individual targets")
+
+    @api.depends("plan_id.name", "definition_id.code")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = " / ".join(filter(None, [line.plan_id.name, line.definition_id.code]))
+
+    def _search_display_name(self, operator, value):
+        """``Plan / KPI code`` (the display name, as an import file names a plan line), or
+        a part of the plan's name, the KPI's code or name."""
+        if isinstance(value, str) and " / " in value and operator in ("=", "ilike", "=ilike"):
+            plan_name, code = value.rsplit(" / ", 1)
+            code_operator = "=ilike" if operator == "ilike" else operator
+            return [("plan_id.name", operator, plan_name.strip()), ("definition_id.code", code_operator, code.strip())]
+        if operator in ("=", "ilike", "=ilike", "like", "=like"):
+            return [
+                "|", "|",
+                ("plan_id.name", operator, value),
+                ("definition_id.code", operator, value),
+                ("definition_id.name", operator, value),
+            ]
+        return super()._search_display_name(operator, value)
 
     @api.depends("threshold")
     def _compute_band_red_below(self):

@@ -14,6 +14,7 @@ HEALTH_RULES = [
     ("coverage", "Coverage"),
     ("calibration", "Target calibration"),
     ("pay_impact", "Pay impact"),
+    ("individual_target", "Individual targets"),
 ]
 
 

@@ -55,7 +55,7 @@ HISTORY_PERIODS = 6
 # Figures written by the computation in one statement per table (``_write_figures``).
 LINE_FIGURES = (
     "definition_id", "weight", "target_full", "target", "prorated", "threshold", "cap", "actual",
-    "achievement", "score", "payout", "bonus_amount", "is_gate", "below_min_count",
+    "achievement", "score", "payout", "bonus_amount", "is_gate", "below_min_count", "target_id",
 )
 SCORECARD_FIGURES = (
     "working_days", "holiday_days", "leave_days", "absent_days", "available_days", "prorate_factor",
@@ -653,6 +653,7 @@ class KpiScorecard(models.Model):
         adjusted = self._get_adjusted_values()
         bases = self._get_bonus_bases()
         templates = {plan_line: plan_line._get_calculator_line() for plan_line in plan.line_ids}
+        individual = self.env["kpi.target"]._get_targets(plan, employees, date_from, date_to)
         currency = plan.company_id.currency_id
         now = fields.Datetime.now()
         card_rows, line_rows = [], []
@@ -663,6 +664,7 @@ class KpiScorecard(models.Model):
             inputs = [
                 dict(
                     templates[plan_line],
+                    **self._prepare_individual_target(individual.get((plan_line.id, employee_id))),
                     actual=values_by_line[plan_line].get(employee_id, 0.0),
                     below_min_count=employee_id in unpayable_by_line[plan_line],
                     **adjusted.get(line.id, {}),
@@ -702,6 +704,15 @@ class KpiScorecard(models.Model):
                 )
             )
         self._write_figures(card_rows, line_rows)
+
+    @api.model
+    def _prepare_individual_target(self, target):
+        """The calculator input's keys an individual target (``kpi.target``) overrides:
+        its full-period target (prorated like the plan's) and its id, stored on the line
+        (``target_id``) so that ``_refresh_figures`` and ``what_if`` read it back."""
+        if not target:
+            return {}
+        return {"target": target.target, "target_id": target.id}
 
     def _get_actuals(self, plan, employees, days, date_from, date_to):
         """``({plan line: {employee_id: actual}}, {plan line: {employee_id}})``: the
@@ -822,6 +833,7 @@ class KpiScorecard(models.Model):
             figures["target"], figures["prorated"], line_input["threshold"], line_input["cap"],
             line_input["actual"], figures["achievement"], figures["score"], figures["payout"],
             figures["bonus"], figures["is_gate"], bool(line_input.get("below_min_count")),
+            line_input.get("target_id") or False,
         )
 
     def _get_adjusted_values(self):
@@ -1444,6 +1456,22 @@ class KpiScorecardLine(models.Model):
     explanation = fields.Text(related="definition_id.explanation")
     weight = fields.Float(readonly=True)
     target_full = fields.Float(string="Full-period target", readonly=True)
+    target_id = fields.Many2one(
+        "kpi.target",
+        string="Individual target",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The employee's own target, which replaced the plan's target in this period.",
+    )
+    is_individual_target = fields.Boolean(
+        string="Your target",
+        compute="_compute_is_individual_target",
+        store=True,
+        help="The full-period target is the employee's own (an individual target), not the "
+        "plan's.",
+    )
+    target_note = fields.Text(related="target_id.note", string="Why this target")
     target = fields.Float(readonly=True, help="Target after proration for leave.")
     prorated = fields.Boolean(readonly=True, help="The target was prorated for leave.")
     threshold = fields.Float(readonly=True)
@@ -1464,6 +1492,11 @@ class KpiScorecardLine(models.Model):
         store=True,
         help="Achievement range, for the achievement histogram per KPI.",
     )
+
+    @api.depends("target_id")
+    def _compute_is_individual_target(self):
+        for line in self:
+            line.is_individual_target = bool(line.target_id)
 
     @api.depends("achievement")
     def _compute_achievement_band(self):
@@ -1588,6 +1621,7 @@ class KpiScorecardLine(models.Model):
             "scale": (plan_line.payout_scale_id or self.scorecard_id.plan_id.payout_scale_id)._get_scale(),
             "is_gate": plan_line.is_gate if plan_line else self.is_gate,
             "below_min_count": self.below_min_count,
+            "target_id": self.target_id.id,
         }
 
     # ------------------------------------------------------------------

@@ -117,6 +117,12 @@ class TestAccessMatrix(KpiCommon):
                            "target": 1},
                 {"target": 5},
             ),
+            "kpi.target": (
+                lambda e: {"plan_line_id": self.plan.line_ids[0].id, "employee_id": e.id,
+                           "date_from": date(2027, 5, 1), "date_to": date(2027, 5, 31), "target": 3,
+                           "note": "Matrix"},
+                {"target": 5},
+            ),
             "kpi.payout.scale": (lambda e: {"name": "Matrix scale", **company}, {"name": "Renamed"}),
             "kpi.payout.scale.tier": (
                 lambda e: {"scale_id": self.scale.id, "achievement": 120, "payout": 120}, {"payout": 110}
