@@ -51,11 +51,11 @@ class KpiTarget(models.Model):
         tracking=True,
     )
     date_from = fields.Date(
-        required=True, index=True, tracking=True,
+        string="Start", required=True, index=True, tracking=True,
         help="The target applies to the scorecards whose whole period lies between the "
         "two dates.",
     )
-    date_to = fields.Date(required=True, index=True, tracking=True)
+    date_to = fields.Date(string="End", required=True, index=True, tracking=True)
     target = fields.Float(
         required=True, tracking=True,
         help="The employee's target for a full period, before proration for leave.",
@@ -81,11 +81,6 @@ class KpiTarget(models.Model):
         help="A confirmed or paid scorecard was computed with this target: it can no longer "
         "be changed or deleted.",
     )
-
-    _sql_constraints = [
-        ("period_check", "CHECK(date_from <= date_to)", "A target's period cannot end before it starts."),
-        ("target_check", "CHECK(target >= 0)", "A target cannot be negative."),
-    ]
 
     # ------------------------------------------------------------------
     # Computes
@@ -127,6 +122,27 @@ class KpiTarget(models.Model):
     # ------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------
+    @api.constrains("date_from", "date_to", "target")
+    def _check_values(self):
+        for record in self:
+            if record.date_from and record.date_to and record.date_to < record.date_from:
+                raise ValidationError(
+                    self.env._(
+                        "Individual target %(target)s, field End: %(end)s is before the start %(start)s.",
+                        target=record.display_name,
+                        end=record.date_to,
+                        start=record.date_from,
+                    )
+                )
+            if record.target < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Individual target %(target)s, field Target: %(value)s is negative.",
+                        target=record.display_name,
+                        value=record.target,
+                    )
+                )
+
     @api.constrains("note")
     def _check_note(self):
         for record in self:

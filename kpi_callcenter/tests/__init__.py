@@ -41,3 +41,4 @@ from . import test_drilldown
 from . import test_bands
 from . import test_ratings
 from . import test_ignored_numbers
+from . import test_individual_target
