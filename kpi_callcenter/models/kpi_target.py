@@ -239,12 +239,23 @@ class KpiTarget(models.Model):
             )
         )
 
-    def _check_locked_lines_kept(self, locked_lines_sudo):
-        """After a write: each locked line that used one of ``self`` is still covered by
-        its target's period (the figures it paid stay explained)."""
-        for line_sudo in locked_lines_sudo:
+    def _check_locked_write(self, vals):
+        """Before a write: a target a locked scorecard used keeps its employee, KPI, value
+        and reason, and its period still covers that scorecard's (the figures it paid stay
+        explained); its dates may move otherwise."""
+        if not set(vals) & (TARGET_FIGURE_FIELDS | TARGET_DATE_FIELDS):
+            return
+        for line_sudo in self._get_locked_lines():
             record = self.browse(line_sudo.target_id.id)
-            if not (record.date_from <= line_sudo.date_from and record.date_to >= line_sudo.date_to):
+            changed = any(
+                record._fields[fname].convert_to_write(record[fname], record) != vals[fname]
+                for fname in TARGET_FIGURE_FIELDS & set(vals)
+            )
+            date_from = fields.Date.to_date(vals.get("date_from", record.date_from))
+            date_to = fields.Date.to_date(vals.get("date_to", record.date_to))
+            if changed or not (
+                date_from and date_to and date_from <= line_sudo.date_from and date_to >= line_sudo.date_to
+            ):
                 record._raise_locked(line_sudo)
 
     def _check_in_advance(self):
@@ -298,21 +309,10 @@ class KpiTarget(models.Model):
 
     def write(self, vals):
         self._check_not_own()
-        locked_lines_sudo = self.env["kpi.scorecard.line"]
-        if set(vals) & (TARGET_FIGURE_FIELDS | TARGET_DATE_FIELDS):
-            locked_lines_sudo = self._get_locked_lines()
-            changed = set(vals) & TARGET_FIGURE_FIELDS
-            for line_sudo in locked_lines_sudo if changed else ():
-                record = self.browse(line_sudo.target_id.id)
-                if any(
-                    record._fields[fname].convert_to_write(record[fname], record) != vals[fname]
-                    for fname in changed
-                ):
-                    record._raise_locked(line_sudo)
+        self._check_locked_write(vals)
         result = super(KpiTarget, self._with_audit_context()).write(vals)
         if set(vals) & (TARGET_FIGURE_FIELDS | TARGET_DATE_FIELDS):
             self._check_not_own()
-            self._check_locked_lines_kept(locked_lines_sudo)
             self._check_in_advance()
         return result
 

@@ -214,7 +214,7 @@ class TestIndividualTarget(KpiTargetCommon):
         target = self._create_target(self.agent1, 80)
         Target = target.with_user(self.user_hr_manager).with_context(tracking_disable=True)
         Target.write({"target": 85, "note": "Part-time from September"})
-        self.env.flush_all()
+        self.env.cr.precommit.run()  # tracking values are written at commit time
         tracking = target.message_ids.tracking_value_ids
         by_field = {value.field_id.name: value for value in tracking}
         self.assertEqual((by_field["target"].old_value_float, by_field["target"].new_value_float), (80.0, 85.0))
@@ -259,7 +259,9 @@ class TestIndividualTarget(KpiTargetCommon):
         result = Target.load(fields_, rows)
         self.assertFalse(result["ids"])
         errors = [message for message in result["messages"] if message["type"] == "error"]
-        by_row = {message["rows"]["from"]: message["message"] for message in errors}
+        by_row = {}
+        for message in errors:
+            by_row[message["rows"]["from"]] = by_row.get(message["rows"]["from"], "") + message["message"]
         self.assertEqual(set(by_row), {1, 2, 3}, result["messages"])
         self.assertIn("Nobody Known", by_row[1])
         self.assertIn("Agent 2 / Telesales / ORDERS", by_row[2])
