@@ -56,6 +56,7 @@ HISTORY_PERIODS = 6
 LINE_FIGURES = (
     "definition_id", "weight", "target_full", "target", "prorated", "threshold", "cap", "actual",
     "achievement", "score", "payout", "bonus_amount", "is_gate", "below_min_count", "target_id",
+    "is_individual_target",
 )
 SCORECARD_FIGURES = (
     "working_days", "holiday_days", "leave_days", "absent_days", "available_days", "prorate_factor",
@@ -833,7 +834,7 @@ class KpiScorecard(models.Model):
             figures["target"], figures["prorated"], line_input["threshold"], line_input["cap"],
             line_input["actual"], figures["achievement"], figures["score"], figures["payout"],
             figures["bonus"], figures["is_gate"], bool(line_input.get("below_min_count")),
-            line_input.get("target_id") or False,
+            line_input.get("target_id") or False, bool(line_input.get("target_id")),
         )
 
     def _get_adjusted_values(self):
@@ -1466,8 +1467,7 @@ class KpiScorecardLine(models.Model):
     )
     is_individual_target = fields.Boolean(
         string="Your target",
-        compute="_compute_is_individual_target",
-        store=True,
+        readonly=True,
         help="The full-period target is the employee's own (an individual target), not the "
         "plan's.",
     )
@@ -1492,11 +1492,6 @@ class KpiScorecardLine(models.Model):
         store=True,
         help="Achievement range, for the achievement histogram per KPI.",
     )
-
-    @api.depends("target_id")
-    def _compute_is_individual_target(self):
-        for line in self:
-            line.is_individual_target = bool(line.target_id)
 
     @api.depends("achievement")
     def _compute_achievement_band(self):

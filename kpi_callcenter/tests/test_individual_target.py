@@ -212,7 +212,7 @@ class TestIndividualTarget(KpiTargetCommon):
             self._create_target(officer_employee, 10)
 
     def test_audit_trail(self):
-        target = self._create_target(self.agent1, 80)
+        target = self._create_target(self.agent1, 80).with_env(self.env)
         self.env.cr.precommit.run()  # the creation's own tracking, as at a commit
         # a context asking not to track is ignored: the audit trail stays
         Target = target.with_user(self.user_hr_manager).with_context(tracking_disable=True)
