@@ -131,10 +131,6 @@ class TestAccessMatrix(KpiCommon):
                 lambda e: {"scale_id": self.scale.id, "achievement": 120, "payout": 120}, {"payout": 110}
             ),
             "kpi.helpdesk.resolution.time": (lambda e: {"hours": 8, **company}, {"hours": 4}),
-            "kpi.employee.transfer": (
-                lambda e: {"employee_id": e.id, "date": date(2027, 3, 16), "department_id": self.department.id},
-                {"note": "Renamed"},
-            ),
             "kpi.scorecard": (
                 lambda e: {"employee_id": e.id, "plan_id": self.plan.id, "date_from": date(2027, 4, 1),
                            "date_to": date(2027, 4, 30), **company},
