@@ -34,6 +34,7 @@
         "views/kpi_definition_views.xml",
         "views/kpi_payout_scale_views.xml",
         "views/kpi_plan_views.xml",
+        "views/kpi_target_views.xml",
         "views/kpi_scorecard_views.xml",
         "views/kpi_manual_value_views.xml",
         "views/hr_employee_views.xml",

@@ -37,3 +37,4 @@ from . import kpi_employee_transfer
 from . import kpi_employment
 from . import rating_rating
 from . import tier_definition
+from . import kpi_target

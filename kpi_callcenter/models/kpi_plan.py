@@ -200,6 +200,7 @@ class KpiPlan(models.Model):
     total_weight = fields.Float(compute="_compute_total_weight")
     scorecard_ids = fields.One2many("kpi.scorecard", "plan_id")
     scorecard_count = fields.Integer(compute="_compute_scorecard_count")
+    target_count = fields.Integer(compute="_compute_target_count", string="Individual targets")
     employee_count = fields.Integer(compute="_compute_employee_count", string="Assigned employees")
     note = fields.Html(translate=True)
     trial_end_date = fields.Date(
@@ -277,6 +278,9 @@ class KpiPlan(models.Model):
         "kpi.plan.acknowledgement", "plan_id", string="Acknowledgements"
     )
     calibration_ids = fields.One2many("kpi.plan.calibration", "plan_id", string="Calibration")
+    calibration_employee_ids = fields.One2many(
+        "kpi.plan.calibration.employee", "plan_id", string="Calibration per employee"
+    )
     simulation_ids = fields.One2many("kpi.plan.simulation", "plan_id", string="Simulations")
     # Real HR life: periods, public holidays, leave and probation
     period_type = fields.Selection(
@@ -354,6 +358,11 @@ class KpiPlan(models.Model):
         )
         for plan in self:
             plan.scorecard_count = counts.get(plan, 0)
+
+    def _compute_target_count(self):
+        counts = dict(self.env["kpi.target"]._read_group([("plan_id", "in", self.ids)], ["plan_id"], ["__count"]))
+        for plan in self:
+            plan.target_count = counts.get(plan, 0)
 
     @api.depends("employee_ids", "department_ids", "job_ids")
     def _compute_employee_count(self):
@@ -761,6 +770,14 @@ class KpiPlan(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("kpi_callcenter.kpi_scorecard_action")
         action["domain"] = [("plan_id", "=", self.id)]
         action["context"] = {"default_plan_id": self.id}
+        return action
+
+    def action_view_targets(self):
+        """The plan's individual targets (a new one starts on the plan's first KPI)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("kpi_callcenter.kpi_target_action")
+        action["domain"] = [("plan_id", "=", self.id)]
+        action["context"] = {"default_plan_line_id": self.line_ids[:1].id, "search_default_current": 1}
         return action
 
     # ------------------------------------------------------------------
@@ -1224,35 +1241,59 @@ class KpiPlan(models.Model):
             subject = self.env._(
                 "Your KPI plan %(plan)s (version %(version)s)", plan=plan.name, version=plan.version
             )
-            body = plan._prepare_announcement_body()
-            partners = self.env["res.partner"]
-            vals_list = []
+            # employees without an individual target share one message; each one with
+            # targets gets their own (nobody sees a colleague's target)
+            targets_by_employee = plan._get_announced_targets(employees_sudo)
+            groups = defaultdict(list)
             for employee_sudo in employees_sudo:
-                partner = plan._get_announcement_partner(employee_sudo)
-                partners |= partner
-                vals_list.append(
-                    {
-                        "plan_id": plan.id,
-                        "version": plan.version,
-                        "employee_id": employee_sudo.id,
-                        "partner_id": partner.id,
-                        "subject": subject,
-                        "body": body,
-                    }
-                )
-            message = False
-            if partners:
-                message = plan.message_notify(
-                    partner_ids=partners.ids,
-                    subject=subject,
-                    body=body,
-                    subtype_xmlid="mail.mt_comment",
-                    email_layout_xmlid="mail.mail_notification_light",
-                )
-            for vals in vals_list:
-                vals["message_id"] = message.id if message else False
+                groups[targets_by_employee.get(employee_sudo, self.env["kpi.target"])].append(employee_sudo)
+            vals_list = []
+            for targets_sudo, group in groups.items():
+                body = plan._prepare_announcement_body(targets_sudo)
+                partners = self.env["res.partner"]
+                group_vals = []
+                for employee_sudo in group:
+                    partner = plan._get_announcement_partner(employee_sudo)
+                    partners |= partner
+                    group_vals.append(
+                        {
+                            "plan_id": plan.id,
+                            "version": plan.version,
+                            "employee_id": employee_sudo.id,
+                            "partner_id": partner.id,
+                            "subject": subject,
+                            "body": body,
+                        }
+                    )
+                message = False
+                if partners:
+                    message = plan.message_notify(
+                        partner_ids=partners.ids,
+                        subject=subject,
+                        body=body,
+                        subtype_xmlid="mail.mt_comment",
+                        email_layout_xmlid="mail.mail_notification_light",
+                    )
+                for vals in group_vals:
+                    vals["message_id"] = message.id if message else False
+                vals_list.extend(group_vals)
             created |= Announcement.sudo().create(vals_list)
         return created
+
+    def _get_announced_targets(self, employees_sudo):
+        """``{employee: kpi.target}``: the individual targets of ``employees_sudo`` in this
+        plan that still apply (ending today or later), in one search. Read as superuser
+        like the recipients: the caller may activate the plan."""
+        self.ensure_one()
+        targets_sudo = self.env["kpi.target"].sudo().search(
+            [
+                ("plan_line_id", "in", self.line_ids.ids),
+                ("employee_id", "in", employees_sudo.ids),
+                ("date_to", ">=", self.company_id._kpi_today()),
+            ],
+            order="employee_id, date_from, id",
+        )
+        return targets_sudo.grouped("employee_id")
 
     @api.model
     def _get_announcement_partner(self, employee_sudo):
@@ -1264,9 +1305,10 @@ class KpiPlan(models.Model):
             or employee_sudo.work_contact_id
         )
 
-    def _prepare_announcement_body(self):
+    def _prepare_announcement_body(self, targets=None):
         """The plan as employees see it: KPIs with weight, target, threshold and
-        explanation, bonus base, payout scale, trial and first paid period."""
+        explanation, bonus base, payout scale, trial and first paid period; then the
+        employee's own individual targets ``targets`` (``kpi.target``), if any."""
         self.ensure_one()
 
         def number(value):
@@ -1335,6 +1377,30 @@ class KpiPlan(models.Model):
                     version=self.version,
                     previous=self.previous_version_id.version,
                     date=self.date_start,
+                )
+            )
+        if targets:
+            items = Markup("").join(
+                Markup("<li>%s</li>") % self.env._(
+                    "%(kpi)s: %(target)s %(unit)s from %(start)s to %(end)s, instead of the plan's "
+                    "%(plan_target)s %(unit)s. Reason: %(reason)s",
+                    kpi=target.definition_id.name,
+                    target=number(target.target),
+                    unit=target.definition_id.unit or "",
+                    start=target.date_from,
+                    end=target.date_to,
+                    plan_target=number(target.plan_line_id.target),
+                    reason=target.note,
+                )
+                for target in targets
+            )
+            parts.append(
+                Markup('<div class="o_kpi_announcement_targets"><p>%s</p><ul>%s</ul></div>') % (
+                    self.env._(
+                        "Your individual targets (they replace the plan's target; leave still "
+                        "lowers them):"
+                    ),
+                    items,
                 )
             )
         return Markup("").join(escape(part) for part in parts)
@@ -1693,6 +1759,43 @@ class KpiPlan(models.Model):
                 )
         return issues
 
+    def _health_individual_target(self):
+        """Double standards: individual targets further from their plan line's target
+        than the company's limit (in % of the plan's target), one warning each."""
+        limit = self.company_id.kpi_target_deviation_pct
+        # The caller checked its write access to the plan; the targets are read with it
+        # (KPI Officers and Managers read every target of their companies).
+        targets = self.env["kpi.target"].search([("plan_line_id", "in", self.line_ids.ids)])
+        issues = []
+        for target in targets:
+            deviation = target._get_deviation_pct()
+            if deviation > limit + 1e-9:
+                issues.append(
+                    self._health_issue(
+                        "individual_target",
+                        "warning",
+                        self.env._(
+                            "Plan %(plan)s, KPI %(kpi)s: the individual target of %(employee)s "
+                            "(%(start)s → %(end)s) is %(target)s, %(deviation)s %% away from the "
+                            "plan's target %(plan_target)s (limit %(limit)s %%). Reason given: "
+                            "%(reason)s",
+                            plan=self.display_name,
+                            kpi=target.definition_id.display_name,
+                            employee=target.employee_id.name,
+                            start=target.date_from,
+                            end=target.date_to,
+                            target=target.target,
+                            deviation=round(deviation, 1),
+                            plan_target=target.plan_line_id.target,
+                            limit=limit,
+                            reason=target.note,
+                        ),
+                        f"{target.id}:{target.target}:{target.plan_line_id.target}",
+                        target.plan_line_id,
+                    )
+                )
+        return issues
+
     def _health_summary_html(self, issues):
         return Markup("<ul>%s</ul>") % Markup("").join(
             Markup("<li>%s</li>") % escape(issue["message"]) for issue in issues
@@ -1734,6 +1837,7 @@ class KpiPlan(models.Model):
         replay = KpiReplay(self.env, employees)
         for period in periods:
             replay.measure(self.line_ids.definition_id, period)
+        individual = self._get_calibration_targets(employees)
         vals_list = []
         for plan_line in self.line_ids:
             samples = self._calibration_samples(plan_line, periods, replay)
@@ -1749,9 +1853,18 @@ class KpiPlan(models.Model):
                 easy_share=company.kpi_easy_share,
                 min_samples=company.kpi_calibration_min_samples,
             )
-            vals_list.append(
-                self._prepare_calibration_vals(plan_line, periods, employees, stats)
-            )
+            vals = self._prepare_calibration_vals(plan_line, periods, employees, stats)
+            vals["employee_line_ids"] = [
+                Command.create(
+                    self._prepare_calibration_employee_vals(
+                        plan_line, employee, employee_samples, individual.get((plan_line.id, employee.id))
+                    )
+                )
+                for employee, employee_samples in self._calibration_samples_by_employee(
+                    plan_line, periods, replay
+                ).items()
+            ]
+            vals_list.append(vals)
         Calibration = self.env["kpi.plan.calibration"]
         self.calibration_ids.unlink()
         return Calibration.create(vals_list)
@@ -1774,6 +1887,56 @@ class KpiPlan(models.Model):
                 if employee.id not in unpayable
             )
         return samples
+
+    def _calibration_samples_by_employee(self, plan_line, periods, replay):
+        """``{employee: [(actual, factor)]}``: each employee's own samples, the periods
+        in which nobody has any value left out (as in ``_calibration_samples``)."""
+        samples = {employee: [] for employee in replay.employees}
+        for period in periods:
+            values = replay.values(plan_line.definition_id, period)
+            if not any(values.values()):
+                continue
+            factors = replay.factors(period)
+            for employee in replay.employees:
+                samples[employee].append((values.get(employee.id, 0.0), factors.get(employee.id, 1.0)))
+        return samples
+
+    def _get_calibration_targets(self, employees):
+        """``{(plan line id, employee id): kpi.target}``: the individual targets applying
+        today, in one search (the caller checked its write access to the plan)."""
+        self.ensure_one()
+        today = self.company_id._kpi_today()
+        targets = self.env["kpi.target"].search(
+            [
+                ("plan_line_id", "in", self.line_ids.ids),
+                ("employee_id", "in", employees.ids),
+                ("date_from", "<=", today),
+                ("date_to", ">=", today),
+            ]
+        )
+        return {(target.plan_line_id.id, target.employee_id.id): target for target in targets}
+
+    def _prepare_calibration_employee_vals(self, plan_line, employee, samples, target):
+        """One employee's row: the statistics of their own samples; the suggested target
+        at the company's percentile of their own full-period actuals."""
+        company = self.company_id
+        stats = engine_calibration.calibrate(
+            samples,
+            plan_line.target,
+            direction=plan_line.definition_id.direction,
+            aggregation=plan_line.definition_id._get_aggregation(),
+            threshold=plan_line.threshold,
+            pct=company.kpi_calibration_percentile,
+            min_samples=1,
+        )
+        return {
+            "employee_id": employee.id,
+            "sample_count": stats["count"],
+            "actual_median": stats["actual_median"] or 0.0,
+            "achievement_median": stats["achievement_median"] or 0.0,
+            "suggested_target": stats["suggested_target"] or 0.0,
+            "target_id": target.id if target else False,
+        }
 
     def _prepare_calibration_vals(self, plan_line, periods, employees, stats):
         return {
@@ -2049,6 +2212,29 @@ class KpiPlanLine(models.Model):
             threshold=self.threshold,
             cap=self.cap,
         )
+
+    target_ids = fields.One2many("kpi.target", "plan_line_id", string="Individual targets")
+
+    @api.depends("plan_id.name", "definition_id.code")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = " / ".join(filter(None, [line.plan_id.name, line.definition_id.code]))
+
+    def _search_display_name(self, operator, value):
+        """``Plan / KPI code`` (the display name, as an import file names a plan line), or
+        a part of the plan's name, the KPI's code or name."""
+        if isinstance(value, str) and " / " in value and operator in ("=", "ilike", "=ilike"):
+            plan_name, code = value.rsplit(" / ", 1)
+            code_operator = "=ilike" if operator == "ilike" else operator
+            return [("plan_id.name", operator, plan_name.strip()), ("definition_id.code", code_operator, code.strip())]
+        if operator in ("=", "ilike", "=ilike", "like", "=like"):
+            return [
+                "|", "|",
+                ("plan_id.name", operator, value),
+                ("definition_id.code", operator, value),
+                ("definition_id.name", operator, value),
+            ]
+        return super()._search_display_name(operator, value)
 
     @api.depends("threshold")
     def _compute_band_red_below(self):

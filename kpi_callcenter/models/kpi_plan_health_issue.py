@@ -15,6 +15,7 @@ HEALTH_RULES = [
     ("calibration", "Target calibration"),
     ("pay_impact", "Pay impact"),
     ("team_pool", "Team pools"),
+    ("individual_target", "Individual targets"),
 ]
 
 

@@ -62,6 +62,8 @@ LINE_FIGURES = (
     # team pools (engine/pool.py)
     "scope", "team_basis", "pool_split", "team_name", "team_size", "team_actual", "team_target",
     "individual_achievement", "pool_base", "pool_contribution", "pool_amount", "pool_share",
+    # individual targets (kpi.target)
+    "target_id", "is_individual_target",
 )
 # the figures of a team line, from engine/pool.py's result
 POOL_FIGURES = (
@@ -772,6 +774,7 @@ class KpiScorecard(models.Model):
         adjusted = self._get_adjusted_values()
         bases = self._get_bonus_bases()
         templates = {plan_line: plan_line._get_calculator_line() for plan_line in plan.line_ids}
+        individual = self.env["kpi.target"]._get_targets(plan, employees, date_from, date_to)
         currency = plan.company_id.currency_id
         now = fields.Datetime.now()
         year_figures = (
@@ -798,6 +801,7 @@ class KpiScorecard(models.Model):
                 "lines": {
                     plan_line.id: dict(
                         templates[plan_line],
+                        **self._prepare_individual_target(individual.get((plan_line.id, employee_id))),
                         actual=values_by_line[plan_line].get(employee_id, 0.0),
                         below_min_count=employee_id in unpayable_by_line[plan_line],
                         **adjusted.get(lines_by_key[(card.id, plan_line.id)].id, {}),
@@ -938,6 +942,15 @@ class KpiScorecard(models.Model):
                 "bonus": engine_period_bonus.year_bonus(base, coefficient, worked, rounding),
             }
         return result
+
+    @api.model
+    def _prepare_individual_target(self, target):
+        """The calculator input's keys an individual target (``kpi.target``) overrides:
+        its full-period target (prorated like the plan's) and its id, stored on the line
+        (``target_id``) so that ``_refresh_figures`` and ``what_if`` read it back."""
+        if not target:
+            return {}
+        return {"target": target.target, "target_id": target.id}
 
     def _get_actuals(self, plan, employees, days, date_from, date_to):
         """``({plan line: {employee_id: actual}}, {plan line: {employee_id}})``: the
@@ -1176,6 +1189,7 @@ class KpiScorecard(models.Model):
             figures.get("scope") or "individual", figures.get("team_basis") or False,
             figures.get("pool_split") or False, figures.get("team_name") or False,
             *((figures[fname] if team else 0) for fname in POOL_FIGURES),
+            line_input.get("target_id") or False, bool(line_input.get("target_id")),
         )
 
     def _get_adjusted_values(self):
@@ -2067,6 +2081,21 @@ class KpiScorecardLine(models.Model):
     explanation = fields.Text(related="definition_id.explanation")
     weight = fields.Float(readonly=True)
     target_full = fields.Float(string="Full-period target", readonly=True)
+    target_id = fields.Many2one(
+        "kpi.target",
+        string="Individual target",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The employee's own target, which replaced the plan's target in this period.",
+    )
+    is_individual_target = fields.Boolean(
+        string="Your target",
+        readonly=True,
+        help="The full-period target is the employee's own (an individual target), not the "
+        "plan's.",
+    )
+    target_note = fields.Text(related="target_id.note", string="Why this target")
     target = fields.Float(readonly=True, help="Target after proration for leave.")
     prorated = fields.Boolean(readonly=True, help="The target was prorated for leave.")
     threshold = fields.Float(readonly=True)
@@ -2332,6 +2361,7 @@ class KpiScorecardLine(models.Model):
             "scale": (plan_line.payout_scale_id or self.scorecard_id.plan_id.payout_scale_id)._get_scale(),
             "is_gate": plan_line.is_gate if plan_line else self.is_gate,
             "below_min_count": self.below_min_count,
+            "target_id": self.target_id.id,
         }
 
     def _get_what_if_team_input(self, own_actual):

@@ -43,6 +43,12 @@ class ResCompany(models.Model):
         help="A target is too easy when more than this share of past results pass the "
         "'too easy' achievement.",
     )
+    kpi_target_deviation_pct = fields.Float(
+        string="Individual target deviation (%)",
+        default=30.0,
+        help="The plan's health check warns about individual targets further than this "
+        "share away from the plan's target (double standards).",
+    )
     # Pay impact
     kpi_pay_drop_pct = fields.Float(
         string="Pay drop needing acknowledgement (%)",
@@ -110,6 +116,7 @@ class ResCompany(models.Model):
         "kpi_unrealistic_share",
         "kpi_easy_share",
         "kpi_pay_drop_pct",
+        "kpi_target_deviation_pct",
         "kpi_business_day_start",
         "kpi_standard_days",
         "kpi_min_available_days",
@@ -138,6 +145,7 @@ class ResCompany(models.Model):
                 "kpi_max_plan_lines",
                 "kpi_calibration_periods",
                 "kpi_pay_drop_pct",
+                "kpi_target_deviation_pct",
                 "kpi_standard_days",
                 "kpi_min_available_days",
                 "kpi_sale_return_days",

@@ -18,6 +18,7 @@ class ResConfigSettings(models.TransientModel):
     kpi_easy_achievement = fields.Float(related="company_id.kpi_easy_achievement", readonly=False)
     kpi_easy_share = fields.Float(related="company_id.kpi_easy_share", readonly=False)
     kpi_pay_drop_pct = fields.Float(related="company_id.kpi_pay_drop_pct", readonly=False)
+    kpi_target_deviation_pct = fields.Float(related="company_id.kpi_target_deviation_pct", readonly=False)
     kpi_underperformer_score = fields.Float(related="company_id.kpi_underperformer_score", readonly=False)
     kpi_top_performer_score = fields.Float(related="company_id.kpi_top_performer_score", readonly=False)
     kpi_call_gap_check = fields.Boolean(related="company_id.kpi_call_gap_check", readonly=False)

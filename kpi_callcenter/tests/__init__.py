@@ -46,3 +46,4 @@ from . import test_plan_versions
 from . import test_periods
 from . import test_sale_credit
 from . import test_correction
+from . import test_individual_target

@@ -86,6 +86,9 @@ class TestAccessMatrix(KpiCommon):
             cls.env["kpi.call"].create(cls._call_vals(agent, f"fixture-{index}"))
         cls.env.flush_all()
         cls.department = cls.env["hr.department"].create({"name": "Matrix department", "company_id": cls.company.id})
+        cls.calibration = cls.env["kpi.plan.calibration"].create(
+            {"plan_id": cls.plan.id, "plan_line_id": cls.plan.line_ids[0].id}
+        )
         cls.matrix = load_matrix()
 
     # ------------------------------------------------------------------
@@ -125,6 +128,12 @@ class TestAccessMatrix(KpiCommon):
             "kpi.plan.line": (
                 lambda e: {"plan_id": self.draft_plan.id, "definition_id": self.spare.id, "weight": 0,
                            "target": 1},
+                {"target": 5},
+            ),
+            "kpi.target": (
+                lambda e: {"plan_line_id": self.plan.line_ids[0].id, "employee_id": e.id,
+                           "date_from": date(2027, 5, 1), "date_to": date(2027, 5, 31), "target": 3,
+                           "note": "Matrix"},
                 {"target": 5},
             ),
             "kpi.payout.scale": (lambda e: {"name": "Matrix scale", **company}, {"name": "Renamed"}),
@@ -183,6 +192,10 @@ class TestAccessMatrix(KpiCommon):
             "kpi.plan.calibration": (
                 lambda e: {"plan_id": self.plan.id, "plan_line_id": self.plan.line_ids[0].id},
                 {"employee_count": 2},
+            ),
+            "kpi.plan.calibration.employee": (
+                lambda e: {"calibration_id": self.calibration.id, "employee_id": e.id, "suggested_target": 3},
+                {"suggested_target": 4},
             ),
             "kpi.plan.health.issue": (
                 lambda e: {"plan_id": self.plan.id, "rule": "weights", "severity": "warning",
