@@ -1664,7 +1664,7 @@ class KpiScorecardLine(models.Model):
         if model == "kpi.call":
             directions = dict(env["kpi.call"]._fields["direction"]._description_selection(env))
             return [env._("Time"), env._("Direction"), env._("Talk time (s)"), env._("Number")], lambda call: [
-                when(call.start), directions.get(call.direction, ""), str(call.duration or 0),
+                when(call.start), directions.get(call.direction, ""), str(call.talk_seconds or 0),
                 mask_phone(call.phone),
             ]
         if model == "rating.rating":
