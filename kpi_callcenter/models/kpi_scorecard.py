@@ -13,6 +13,7 @@ The pipeline, as explicit steps in this file:
 
 import logging
 import math
+import uuid
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -360,7 +361,9 @@ class KpiScorecard(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         """A client creates a draft scorecard with no figure: the workflow computes them.
-        Defaults of workflow fields from the context are ignored."""
+        Defaults of workflow fields from the context are ignored. The portal token is
+        created with the scorecard, so that opening its portal page never writes."""
+        vals_list = [{"access_token": str(uuid.uuid4()), **vals} for vals in vals_list]
         if self.env.su:
             return super().create(vals_list)
         workflow_fields = self._get_workflow_fields()
@@ -881,7 +884,7 @@ class KpiScorecard(models.Model):
                 SQL(
                     """
                     UPDATE %(table)s
-                       SET %(assignments)s,
+                       SET %(assignments)s,%(token)s
                            write_uid = %(uid)s,
                            write_date = %(now)s
                       FROM (VALUES %(rows)s) AS __figures(id, %(columns)s)
@@ -889,6 +892,10 @@ class KpiScorecard(models.Model):
                     """,
                     table=SQL.identifier(model._table),
                     assignments=assignments,
+                    # a scorecard created before tokens came with it gets one here, not
+                    # when its portal page is first opened (a GET never writes)
+                    token=SQL(" access_token = COALESCE(%s.access_token, gen_random_uuid()::text),",
+                              SQL.identifier(model._table)) if model is self else SQL(),
                     uid=self.env.uid,
                     now=self.env.cr.now(),
                     rows=SQL(", ").join(rows),
@@ -896,7 +903,9 @@ class KpiScorecard(models.Model):
                 )
             )
             records = model.browse([row[0] for row in rows])
-            records.invalidate_recordset([*fnames, "write_uid", "write_date"])
+            records.invalidate_recordset(
+                [*fnames, "write_uid", "write_date", *(["access_token"] if model is self else [])]
+            )
             records.modified(fnames)
 
     def _sync_lines(self, plan):

@@ -6,7 +6,7 @@ mapping's column for it ``col_talk_seconds`` (it was ``col_duration``).
 Plain renames before the module's models are loaded, so that no figure is lost: the
 columns, the fields' rows in ``ir_model_fields`` and their XML ids. The old CHECK
 constraint is dropped (and its ``ir_model_constraint`` row); the registry creates
-``kpi_call_talk_seconds_positive``.
+``kpi_call_talk_seconds_positive``. Scorecards without a portal token get one.
 """
 
 from odoo.tools import SQL
@@ -40,3 +40,6 @@ def migrate(cr, version):
     if constraint_definition(cr, "kpi_call", "kpi_call_duration_positive"):
         drop_constraint(cr, "kpi_call", "kpi_call_duration_positive")
     cr.execute(SQL("DELETE FROM ir_model_constraint WHERE name = %s", "kpi_call_duration_positive"))
+    # A scorecard's portal token is created with it (a GET never writes): give one to
+    # every scorecard that has none yet.
+    cr.execute(SQL("UPDATE kpi_scorecard SET access_token = gen_random_uuid()::text WHERE access_token IS NULL"))
