@@ -64,12 +64,9 @@ class ResourceCalendar(models.Model):
             leaves = calendar_sudo._leave_intervals_batch(
                 start, stop, resources, domain=list(PRORATING_LEAVE_DOMAIN), tz=tz
             )
-            # (hours, days) of each attendance line, read once per schedule rather than
-            # once per interval of each employee
-            durations = {
-                attendance.id: (attendance.duration_hours, attendance.duration_days)
-                for attendance in calendar_sudo.with_context(active_test=False).attendance_ids
-            }
+            # (hours, days) of each attendance line, looked up once per schedule rather
+            # than once per interval of each employee
+            durations = {}
             for employee_sudo in calendar_employees:
                 rid = employee_sudo.resource_id.id
                 work_intervals = attendances[rid]
@@ -86,13 +83,13 @@ class ResourceCalendar(models.Model):
         """``{date: days}`` of attendance intervals (their records as payload), each
         interval counting its attendances' share of a day pro rata of its hours.
         ``durations``: ``{attendance id: (hours, days)}`` when already read."""
-        durations = durations or {}
+        durations = {} if durations is None else durations
         shares = defaultdict(float)
         for start, stop, attendances in intervals:
             hours = (stop - start).total_seconds() / 3600
-            missing = attendances.browse([aid for aid in attendances._ids if aid not in durations])
-            for attendance in missing:
-                durations[attendance.id] = (attendance.duration_hours, attendance.duration_days)
+            for attendance in attendances:
+                if attendance.id not in durations:
+                    durations[attendance.id] = (attendance.duration_hours, attendance.duration_days)
             planned = sum(durations[aid][0] for aid in attendances._ids)
             if planned:
                 shares[start.date()] += sum(durations[aid][1] for aid in attendances._ids) * hours / planned
