@@ -4,7 +4,7 @@
     "name": "KPI Call Center",
     "summary": "KPIs, leave-aware monthly scorecards and KPI-linked bonus for "
     "customer-service and telesales teams",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Human Resources",
     "author": "KPI Call Center",
     "website": "https://github.com/kpi-callcenter/kpi_callcenter",

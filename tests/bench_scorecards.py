@@ -117,7 +117,7 @@ def setup_data(env):
         source = env["kpi.call.source"].create({"name": "Bench PBX", "company_id": company.id})
         call = env["kpi.call"].create(
             {"employee_id": employees[0].id, "source_id": source.id, "direction": "outbound", "start": datetime(2027, 3, 2, 9),
-             "duration": 120, "disposition": "answered", "phone": "+84912345678", "cost": 1000,
+             "talk_seconds": 120, "disposition": "answered", "phone": "+84912345678", "cost": 1000,
              "external_uid": "bench-template", "company_id": company.id}
         )
         env.flush_all()
@@ -125,7 +125,7 @@ def setup_data(env):
         clone(env, "kpi_call", call.id, CALLS, {
             "external_uid": SQL("'bench-' || g"), "employee_id": employees_array, "start": month_time,
             "direction": SQL("CASE WHEN mod(g, 3) = 0 THEN 'inbound' ELSE 'outbound' END"),
-            "duration": SQL("mod(g, 600)"),
+            "talk_seconds": SQL("mod(g, 600)"),
         })
         definitions += [("B_OUT", "call", "outbound_count", 600), ("B_TALK", "call", "outbound_duration", 3000),
                         ("B_AHT", "call", "avg_handle_time", 240)]
@@ -185,8 +185,8 @@ def floor(env, plan):
     if "kpi.call" in env and CALLS:
         for employee_id, outbound, out_secs, talk, answered in env.execute_query(SQL(
             "SELECT employee_id, COUNT(*) FILTER (WHERE direction = 'outbound'), "
-            "SUM(duration) FILTER (WHERE direction = 'outbound'), "
-            "SUM(duration) FILTER (WHERE disposition = 'answered'), COUNT(*) FILTER (WHERE disposition = 'answered') "
+            "SUM(talk_seconds) FILTER (WHERE direction = 'outbound'), "
+            "SUM(talk_seconds) FILTER (WHERE disposition = 'answered'), COUNT(*) FILTER (WHERE disposition = 'answered') "
             "FROM kpi_call WHERE company_id = %s AND start >= %s AND start < %s GROUP BY employee_id",
             company.id, start, stop,
         )):

@@ -209,10 +209,12 @@ class KpiCustomerPortal(CustomerPortal):
         values.update(self._prepare_kpi_what_if_values(scorecard_sudo, kwargs))
         # The portal chatter widget sends the scorecard's token, but the token opens
         # nothing by itself: these pages and the chatter routes (the scorecard's
-        # _get_thread_with_access) check the same employee scope.
+        # _get_thread_with_access) check the same employee scope. The token is created
+        # with the scorecard: a GET never writes (20 agents opening their new scorecard
+        # together would otherwise fight over the row).
         return self._get_page_view_values(
             scorecard_sudo,
-            scorecard_sudo._portal_ensure_token(),
+            scorecard_sudo.access_token,
             values,
             "my_kpi_scorecards_history",
             False,

@@ -17,7 +17,7 @@ Values (a dict):
 ``start``           naive datetime; in UTC when ``utc`` is true, else in the
                     PBX's local time
 ``utc``             see ``start``
-``duration``        seconds talked (Asterisk ``billsec``)
+``talk_seconds``    seconds talked (Asterisk ``billsec``)
 ``ring_duration``   seconds before the answer (or the whole unanswered call)
 ``direction``       inbound / outbound / internal / unknown
 ``disposition``     answered / no_answer / busy / failed
@@ -162,14 +162,14 @@ def iter_file_events(tracker, fmt="asterisk_csv", mapping=None, **options):
     >>> data = b"id,when,ext,number,talk\\n" + b"".join(
     ...     b"c%d,2024-03-04 08:0%d:00,101,0912345678,%d\\n" % (n, n, n * 10) for n in (1, 2, 3))
     >>> mapping = {"external_uid": "id", "start": "when", "extension": "ext",
-    ...            "phone": "number", "duration": "talk"}
+    ...            "phone": "number", "talk_seconds": "talk"}
     >>> events = list(iter_file_events(LineTracker(io.BytesIO(data)), "mapped", mapping))
     >>> [(e.line_no, e.values["external_uid"], e.resume) for e in events]
     [(2, 'c1', (65, 2)), (3, 'c2', (106, 3)), (4, 'c3', (147, 4))]
     >>> stream = io.BytesIO(data)
     >>> _ = stream.seek(106)
     >>> events = iter_file_events(LineTracker(stream, 106, 3), "mapped", mapping)
-    >>> [(e.line_no, e.values["external_uid"], e.values["duration"]) for e in events]
+    >>> [(e.line_no, e.values["external_uid"], e.values["talk_seconds"]) for e in events]
     [(4, 'c3', 30)]
     """
     if fmt == "asterisk_csv":
@@ -234,14 +234,14 @@ def asterisk_call_values(call, line_nos=()):
     ...         "disposition": "answered", "extension": "103", "phone": "02838221234",
     ...         "src": "02838221234", "dst": "400"}
     >>> values = asterisk_call_values(call, [3, 4])
-    >>> values["duration"], values["ring_duration"], values["lines"], values["utc"]
+    >>> values["talk_seconds"], values["ring_duration"], values["lines"], values["utc"]
     (240, 18, [3, 4], False)
     """
     return {
         "external_uid": call["external_uid"],
         "start": call["start"],
         "utc": False,
-        "duration": call["billsec"],
+        "talk_seconds": call["billsec"],
         "ring_duration": call["ring_duration"],
         "direction": call["direction"],
         "disposition": call["disposition"],
@@ -259,12 +259,12 @@ def complete_values(values):
     - ``direction`` from ``src`` and ``dst`` (:func:`.cdr.call_direction`);
     - ``extension`` and ``phone`` from ``src`` / ``dst`` by direction;
     - ``disposition``: answered when talked, else no_answer;
-    - ``ring_duration`` 0, ``duration`` 0;
+    - ``ring_duration`` 0, ``talk_seconds`` 0;
     - ``external_uid``: a digest of the call's data, so that the same row
       imported twice is still recognised.
 
     >>> values = complete_values({"start": datetime(2024, 3, 4, 8), "src": "101",
-    ...                           "dst": "0912345678", "duration": 30})
+    ...                           "dst": "0912345678", "talk_seconds": 30})
     >>> [values[key] for key in ("direction", "extension", "phone", "disposition", "ring_duration")]
     ['outbound', '101', '0912345678', 'answered', 0]
     >>> values["external_uid"][:5], len(values["external_uid"])
@@ -276,7 +276,7 @@ def complete_values(values):
     values = {key: values.get(key) for key in VALUE_KEYS}
     for key in ("external_uid", "extension", "phone", "src", "dst"):
         values[key] = str(values[key] or "").strip()
-    values["duration"] = values["duration"] or 0
+    values["talk_seconds"] = values["talk_seconds"] or 0
     values["ring_duration"] = values["ring_duration"] or 0
     values["utc"] = bool(values["utc"])
     values["lines"] = list(values["lines"] or [])
@@ -290,7 +290,7 @@ def complete_values(values):
     if not values["phone"] and values["direction"] in ("inbound", "outbound"):
         values["phone"] = dst if outbound else src
     if not values["disposition"]:
-        values["disposition"] = "answered" if values["duration"] > 0 else "no_answer"
+        values["disposition"] = "answered" if values["talk_seconds"] > 0 else "no_answer"
     if not values["external_uid"]:
         values["external_uid"] = _digest_uid(values)
     return values
@@ -308,7 +308,7 @@ def _digest_uid(values):
             values["phone"],
             values["src"],
             values["dst"],
-            values["duration"],
+            values["talk_seconds"],
         )
     )
     return "sha1:" + hashlib.sha1(data.encode()).hexdigest()
@@ -351,10 +351,10 @@ def check_values(values):
     in 0 … :data:`.cdr.SECONDS_MAX`, storable texts.
 
     >>> good = complete_values({"external_uid": "x", "start": datetime(2024, 3, 4), "src": "101",
-    ...                         "dst": "0912345678", "duration": 30})
+    ...                         "dst": "0912345678", "talk_seconds": 30})
     >>> check_values(good)
     >>> for change in ({"start": datetime(1, 1, 1)}, {"start": datetime(9999, 12, 31)},
-    ...                {"ring_duration": -5}, {"duration": 10**9}, {"phone": "0" * 500}):
+    ...                {"ring_duration": -5}, {"talk_seconds": 10**9}, {"phone": "0" * 500}):
     ...     try:
     ...         check_values(dict(good, **change))
     ...     except cdr.CdrError as error:
@@ -362,7 +362,7 @@ def check_values(values):
     start: 0001-01-01 00:00:00 is not between 2000 and 2099
     start: 9999-12-31 00:00:00 is not between 2000 and 2099
     ring_duration: not a duration -5
-    duration: more than 604800 seconds 1000000000
+    talk_seconds: more than 604800 seconds 1000000000
     phone: longer than 128 characters
     """
     start = values["start"]
@@ -370,7 +370,7 @@ def check_values(values):
         raise cdr.CdrError(
             f"start: {start} is not between {START_MIN.year} and {START_MAX.year - 1}"
         )
-    for key in ("duration", "ring_duration"):
+    for key in ("talk_seconds", "ring_duration"):
         cdr.check_seconds(key, values[key] or 0)
     check_text("external_uid", values["external_uid"], EXTERNAL_UID_MAX_LENGTH)
     for key in ("extension", "phone", "src", "dst"):
@@ -432,9 +432,9 @@ def parse_push_datetime(value):
 def parse_push_seconds(field, value):
     """Seconds of a pushed duration: a number, or text as in CSV files.
 
-    >>> parse_push_seconds("duration", 75), parse_push_seconds("duration", 74.6)
+    >>> parse_push_seconds("talk_seconds", 75), parse_push_seconds("talk_seconds", 74.6)
     (75, 75)
-    >>> parse_push_seconds("duration", "1:15"), parse_push_seconds("duration", None)
+    >>> parse_push_seconds("talk_seconds", "1:15"), parse_push_seconds("talk_seconds", None)
     (75, None)
     >>> try:
     ...     parse_push_seconds("ring_duration", -1)
@@ -443,14 +443,14 @@ def parse_push_seconds(field, value):
     ring_duration: not a duration -1
     >>> for value in (float("nan"), float("inf"), 10**30, True, [1]):
     ...     try:
-    ...         parse_push_seconds("duration", value)
+    ...         parse_push_seconds("talk_seconds", value)
     ...     except cdr.CdrError as error:
     ...         print(error)
-    duration: not a duration nan
-    duration: not a duration inf
-    duration: more than 604800 seconds 1000000000000000000000000000000
-    duration: not a duration True
-    duration: not a duration a list
+    talk_seconds: not a duration nan
+    talk_seconds: not a duration inf
+    talk_seconds: more than 604800 seconds 1000000000000000000000000000000
+    talk_seconds: not a duration True
+    talk_seconds: not a duration a list
     """
     if value is None or value == "":
         return None
@@ -492,20 +492,32 @@ def parse_push_csat(value):
     return score
 
 
+def _push_talk_seconds(item):
+    """The talk seconds of a pushed item: ``talk_seconds``, else its older name ``duration``
+    (an error names the key the PBX sent).
+
+    >>> _push_talk_seconds({"talk_seconds": 61}), _push_talk_seconds({"duration": "1:01"})
+    (61, 61)
+    """
+    key = "talk_seconds" if item.get("talk_seconds") is not None else "duration"
+    return parse_push_seconds(key, item.get(key))
+
+
 def parse_push_item(item):
     """Values of one pushed call (a JSON object); raises :class:`.cdr.CdrError`.
 
-    Keys: ``external_uid`` and ``start`` (required), ``duration``,
-    ``ring_duration``, ``direction``, ``disposition``, ``extension``,
+    Keys: ``external_uid`` and ``start`` (required), ``talk_seconds`` (or its
+    older name ``duration``, :data:`.cdr.KEY_ALIASES`), ``ring_duration``,
+    ``direction``, ``disposition``, ``extension``,
     ``phone``, ``src``, ``dst`` (see :func:`complete_values` for what is
     derived when missing), ``csat`` (the post-call survey score, 1 to 5,
     :func:`parse_push_csat`). Unknown keys are an error, so that a typo does
     not silently lose data.
 
     >>> values = parse_push_item({"external_uid": "pbx1-42", "start": "2024-03-04T08:00:00+07:00",
-    ...     "direction": "out", "extension": "101", "phone": "0912345678", "duration": 61,
+    ...     "direction": "out", "extension": "101", "phone": "0912345678", "talk_seconds": 61,
     ...     "disposition": "ANSWERED"})
-    >>> [values[key] for key in ("external_uid", "start", "utc", "direction", "duration")]
+    >>> [values[key] for key in ("external_uid", "start", "utc", "direction", "talk_seconds")]
     ['pbx1-42', datetime.datetime(2024, 3, 4, 1, 0), True, 'outbound', 61]
     >>> for item in ({"start": "2024-03-04 08:00:00"}, {"external_uid": "x", "start": "2024-03-04",
     ...              "agent": "101"}, ["not", "an", "object"]):
@@ -519,7 +531,7 @@ def parse_push_item(item):
     """
     if not isinstance(item, dict):
         raise cdr.CdrError("item: expected a JSON object")
-    unknown = sorted(set(item) - set(PUSH_KEYS))
+    unknown = sorted(set(item) - set(PUSH_KEYS) - set(cdr.KEY_ALIASES))
     if unknown:
         key = unknown[0]
         shown_key = key if len(key) <= 40 and key.isprintable() else cdr.shown(key)
@@ -541,7 +553,7 @@ def parse_push_item(item):
             "external_uid": uid,
             "start": start,
             "utc": utc,
-            "duration": parse_push_seconds("duration", item.get("duration")),
+            "talk_seconds": _push_talk_seconds(item),
             "ring_duration": parse_push_seconds("ring_duration", item.get("ring_duration")),
             "direction": cdr.normalize_direction(str(item.get("direction") or "")),
             "disposition": cdr.normalize_disposition(str(item.get("disposition") or "")),

@@ -73,7 +73,7 @@ ASTERISK_VARIANTS = {
 MAPPED_KEYS = (
     "external_uid",
     "start",
-    "duration",
+    "talk_seconds",
     "ring_duration",
     "direction",
     "disposition",
@@ -82,6 +82,9 @@ MAPPED_KEYS = (
     "src",
     "dst",
 )
+# Older names a mapping or a pushed call may still use: ``duration`` was the talk time's
+# name before it became ``talk_seconds`` (PBX integrations written then keep working).
+KEY_ALIASES = {"duration": "talk_seconds"}
 EXTENSION_MAX_DIGITS = 6
 # The longest call we believe (a week); anything longer is a PBX or export fault.
 SECONDS_MAX = 7 * 24 * 3600
@@ -718,6 +721,7 @@ def _resolve_mapping(mapping, header):
     for key, column in mapping.items():
         if column is None or column is False or column == "":
             continue
+        key = KEY_ALIASES.get(key, key)
         if key not in MAPPED_KEYS:
             raise CdrError(f"mapping: unknown key {key!r}")
         indexes[key] = _column_index(key, column, header)
@@ -734,7 +738,7 @@ def _mapped_values(fields, indexes, date_format):
     return {
         "external_uid": raw.get("external_uid", ""),
         "start": _parse_date("start", raw["start"], date_format, required=True),
-        "duration": _parse_seconds("duration", raw.get("duration")) or 0,
+        "talk_seconds": _parse_seconds("talk_seconds", raw.get("talk_seconds")) or 0,
         "ring_duration": _parse_seconds("ring_duration", raw.get("ring_duration")),
         "direction": normalize_direction(raw.get("direction")),
         "disposition": normalize_disposition(raw.get("disposition")),
@@ -750,16 +754,17 @@ def iter_mapped_rows(
 ):
     """Rows of any call CSV whose columns are described by ``mapping``.
 
-    ``mapping`` maps our keys (external_uid, start, duration, ring_duration,
+    ``mapping`` maps our keys (external_uid, start, talk_seconds, ring_duration,
     direction, disposition, extension, phone, src, dst) to a column: a
     header name (matched case-insensitively) or a 0-based index; empty
     values (``None``, ``False``, ``""``) mean "not in this file"; ``start``
-    is required.
+    is required. ``duration`` is read as ``talk_seconds`` (its name before the
+    merge of legs was named; see :data:`KEY_ALIASES`).
 
     Yields ``(line_no, values, None)`` for a good row and ``(line_no, None,
     message)`` for a bad one, so the caller can log it and carry on.
     ``values`` holds every key: ``start`` a naive datetime (in UTC when the
-    format has ``%z``), ``duration`` seconds (0 when empty; "75", "75.4",
+    format has ``%z``), ``talk_seconds`` (0 when empty; "75", "75.4",
     "1:15" and "0:01:15" are read), ``ring_duration`` seconds or ``None``,
     ``direction`` inbound/outbound/internal or ``None``, ``disposition``
     answered/no_answer/busy/failed or ``None``, the others text ('' when
@@ -773,12 +778,12 @@ def iter_mapped_rows(
     ...     b"c-2;31/02/2024 08:05;0;102;0987654321;Missed\\n",
     ...     b"c-3;04/03/2024 08:10;;102;0987654321;Missed\\n",
     ... ]
-    >>> mapping = {"external_uid": "call id", "start": "Date", "duration": "Talk",
+    >>> mapping = {"external_uid": "call id", "start": "Date", "talk_seconds": "Talk",
     ...            "extension": "Ext", "phone": "Customer", "disposition": "Status", "src": False}
     >>> for line_no, values, error in iter_mapped_rows(lines, mapping, delimiter=";",
     ...                                                date_format="%d/%m/%Y %H:%M"):
     ...     print(line_no, values and (values["external_uid"], values["start"].isoformat(),
-    ...           values["duration"], values["disposition"]), error)
+    ...           values["talk_seconds"], values["disposition"]), error)
     2 ('c-1', '2024-03-04T08:00:00', 180, 'answered') None
     3 None start: invalid date '31/02/2024 08:05'
     4 ('c-3', '2024-03-04T08:10:00', 0, 'no_answer') None
@@ -787,7 +792,7 @@ def iter_mapped_rows(
 
     >>> lines = [b"x,2024-03-04 08:00:00,42\\n"]
     >>> rows = iter_mapped_rows(lines, {"start": 1, "duration": 2}, has_header=False)
-    >>> [(line_no, values["duration"]) for line_no, values, error in rows]
+    >>> [(line_no, values["talk_seconds"]) for line_no, values, error in rows]
     [(1, 42)]
     >>> try:
     ...     next(iter_mapped_rows([b"a,b\\n"], {"start": "Date"}))

@@ -11,12 +11,12 @@ from ..engine import costing, ignored_numbers
 
 # Columns of the staging table, in the order COPY receives them.
 _STAGE_COLUMNS = (
-    "ref", "external_uid", "employee_id", "extension", "direction", "start", "duration",
+    "ref", "external_uid", "employee_id", "extension", "direction", "start", "talk_seconds",
     "ring_duration", "disposition", "phone", "cost", "partner_id", "csat",
 )
 _STAGE_TYPES = (
     "ref integer, external_uid varchar, employee_id integer, extension varchar, direction varchar, "
-    "start timestamp, duration integer, ring_duration integer, disposition varchar, phone varchar, "
+    "start timestamp, talk_seconds integer, ring_talk_seconds integer, disposition varchar, phone varchar, "
     "cost numeric, partner_id integer, csat numeric"
 )
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -66,7 +66,9 @@ class KpiCall(models.Model):
         [("inbound", "Inbound"), ("outbound", "Outbound")], required=True, index=True
     )
     start = fields.Datetime(required=True, index=True, help="When the call started (UTC).")
-    duration = fields.Integer(help="Seconds talked (0 when the call was not answered).")
+    talk_seconds = fields.Integer(
+        string="Talk time (s)", help="Seconds talked (0 when the call was not answered)."
+    )
     ring_duration = fields.Integer(help="Seconds before the call was answered, or given up.")
     disposition = fields.Selection(
         [
@@ -113,7 +115,7 @@ class KpiCall(models.Model):
             "unique(source_id, external_uid)",
             "A PBX call id must be unique per PBX: the call is already logged.",
         ),
-        ("duration_positive", "CHECK(duration >= 0)", "A call's duration cannot be negative."),
+        ("talk_seconds_positive", "CHECK(talk_seconds >= 0)", "A call's talk time cannot be negative."),
         ("ring_duration_positive", "CHECK(ring_duration >= 0)", "A call's ring time cannot be negative."),
         (
             "csat_range",
@@ -129,10 +131,10 @@ class KpiCall(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
-    @api.depends("duration")
+    @api.depends("talk_seconds")
     def _compute_talk_minutes(self):
         for call in self:
-            call.talk_minutes = call.duration / 60.0
+            call.talk_minutes = call.talk_seconds / 60.0
 
     # ------------------------------------------------------------------
     # Constraints
@@ -276,10 +278,10 @@ class KpiCall(models.Model):
                 """
                 INSERT INTO kpi_call (
                     external_uid, source_id, company_id, employee_id, extension, direction, start,
-                    duration, ring_duration, disposition, phone, cost, partner_id, csat, import_id,
+                    talk_seconds, ring_duration, disposition, phone, cost, partner_id, csat, import_id,
                     create_uid, create_date, write_uid, write_date)
                 SELECT external_uid, %(source)s, %(company)s, employee_id, extension, direction, start,
-                       duration, ring_duration, disposition, phone, cost, partner_id, csat, %(import_id)s,
+                       talk_seconds, ring_duration, disposition, phone, cost, partner_id, csat, %(import_id)s,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM (SELECT DISTINCT ON (external_uid) * FROM %(rows)s ORDER BY external_uid, ref) AS first
               ORDER BY ref

@@ -43,7 +43,7 @@ class KpiCallMapping(models.Model):
     )
     col_external_uid = fields.Char(string="Call id column", help="Empty: a digest of the row is used.")
     col_start = fields.Char(string="Start column", required=True)
-    col_duration = fields.Char(string="Talk time column", help="Seconds, or h:mm:ss.")
+    col_talk_seconds = fields.Char(string="Talk time column", help="Seconds, or h:mm:ss.")
     col_ring_duration = fields.Char(string="Ring time column")
     col_direction = fields.Char(string="Direction column", help="in/out, inbound/outbound, …")
     col_disposition = fields.Char(string="Status column", help="answered, no answer, busy, failed, missed…")

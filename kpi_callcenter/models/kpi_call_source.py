@@ -338,10 +338,10 @@ class KpiCallSource(models.Model):
         if not values["utc"]:
             start = self._local_to_utc(start, context)
         phone = costing.normalize_phone(values["phone"], context["country_code"])
-        duration = int(values["duration"] or 0)
+        talk_seconds = int(values["talk_seconds"] or 0)
         cost = 0.0
-        if direction == "outbound" and duration:
-            cost = self._call_cost(phone, duration, context)
+        if direction == "outbound" and talk_seconds:
+            cost = self._call_cost(phone, talk_seconds, context)
         return {
             "external_uid": uid,
             "source_id": self.id,
@@ -350,7 +350,7 @@ class KpiCallSource(models.Model):
             "extension": extension,
             "direction": direction,
             "start": start,
-            "duration": duration,
+            "talk_seconds": talk_seconds,
             "ring_duration": int(values["ring_duration"] or 0),
             "disposition": values["disposition"],
             "phone": phone,
@@ -377,10 +377,10 @@ class KpiCallSource(models.Model):
             dst=values["dst"],
         )
 
-    def _call_cost(self, phone, duration, context):
-        """Cost of an outbound call of ``duration`` seconds to ``phone``."""
+    def _call_cost(self, phone, talk_seconds, context):
+        """Cost of an outbound call of ``talk_seconds`` seconds to ``phone``."""
         rule = costing.match_rate(phone, context["rates"], context["country_code"]) or context["default_rate"]
-        cost = costing.call_cost(duration, rule["rate"], rule["increment"], rule["minimum"])
+        cost = costing.call_cost(talk_seconds, rule["rate"], rule["increment"], rule["minimum"])
         return context["currency"].round(cost)
 
     def _match_partners(self, vals_list):

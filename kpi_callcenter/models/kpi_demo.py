@@ -229,7 +229,7 @@ class KpiDemo(models.AbstractModel):
                             "extension": agent.pbx_extension,
                             "direction": "outbound" if outbound else "inbound",
                             "start": when,
-                            "duration": talk,
+                            "talk_seconds": talk,
                             "ring_duration": rng.randint(3, 25),
                             "disposition": "answered" if answered else rng.choice(["no_answer", "busy"]),
                             "phone": phone,

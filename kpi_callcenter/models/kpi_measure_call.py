@@ -73,9 +73,9 @@ class KpiMeasureCall(models.AbstractModel):
                        COUNT(*) FILTER (WHERE c.direction = 'inbound'),
                        COUNT(*) FILTER (WHERE c.direction = 'outbound'),
                        COUNT(*) FILTER (WHERE c.disposition = 'answered'),
-                       COALESCE(SUM(c.duration) FILTER (WHERE c.direction = 'inbound'), 0),
-                       COALESCE(SUM(c.duration) FILTER (WHERE c.direction = 'outbound'), 0),
-                       COALESCE(SUM(c.duration) FILTER (WHERE c.disposition = 'answered'), 0),
+                       COALESCE(SUM(c.talk_seconds) FILTER (WHERE c.direction = 'inbound'), 0),
+                       COALESCE(SUM(c.talk_seconds) FILTER (WHERE c.direction = 'outbound'), 0),
+                       COALESCE(SUM(c.talk_seconds) FILTER (WHERE c.disposition = 'answered'), 0),
                        COALESCE(SUM(c.cost), 0),
                        COUNT(c.csat),
                        COALESCE(SUM(c.csat), 0)
@@ -108,18 +108,18 @@ class KpiMeasureCall(models.AbstractModel):
     def _kept_calls_query(self, company, employees, start, stop, min_duration, dedupe):
         """The calls of ``employees`` a KPI counts: in ``[start, stop)`` (UTC), lasting at
         least ``min_duration`` seconds, with ``dedupe`` minutes a repeated call once. One
-        SQL row per call with its id, employee, direction, disposition, duration and cost;
+        SQL row per call with its id, employee, direction, disposition, talk seconds and cost;
         shared by the figures and the drill-down. The window over repeated calls only
         runs when ``dedupe`` asks for it."""
         self.env["kpi.call"].flush_model(
-            ["company_id", "employee_id", "start", "direction", "disposition", "duration", "cost", "phone", "csat"]
+            ["company_id", "employee_id", "start", "direction", "disposition", "talk_seconds", "cost", "phone", "csat"]
         )
         scope = SQL(
             """
                    c.company_id = %(company)s
                AND c.employee_id IN %(employees)s
                AND c.start >= %(start)s AND c.start < %(stop)s
-               AND COALESCE(c.duration, 0) >= %(min_duration)s
+               AND COALESCE(c.talk_seconds, 0) >= %(min_duration)s
             """,
             company=company.id,
             employees=tuple(employees.ids),
@@ -129,14 +129,14 @@ class KpiMeasureCall(models.AbstractModel):
         )
         if not dedupe:
             return SQL(
-                """SELECT c.id, c.employee_id, c.direction, c.disposition, c.duration, c.cost, c.csat
+                """SELECT c.id, c.employee_id, c.direction, c.disposition, c.talk_seconds, c.cost, c.csat
                      FROM kpi_call c WHERE %s""",
                 scope,
             )
         return SQL(
             """
             WITH kept AS (
-                SELECT c.id, c.employee_id, c.direction, c.disposition, c.duration, c.cost, c.csat,
+                SELECT c.id, c.employee_id, c.direction, c.disposition, c.talk_seconds, c.cost, c.csat,
                        c.phone, c.start,
                        lag(c.start) OVER (
                            PARTITION BY c.employee_id, c.phone, c.direction ORDER BY c.start, c.id
@@ -144,7 +144,7 @@ class KpiMeasureCall(models.AbstractModel):
                   FROM kpi_call c
                  WHERE %(scope)s
             )
-            SELECT c.id, c.employee_id, c.direction, c.disposition, c.duration, c.cost, c.csat
+            SELECT c.id, c.employee_id, c.direction, c.disposition, c.talk_seconds, c.cost, c.csat
               FROM kept c
              WHERE c.phone IS NULL
                 OR c.prev_start IS NULL

@@ -13,6 +13,7 @@ The pipeline, as explicit steps in this file:
 
 import logging
 import math
+import uuid
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -429,7 +430,9 @@ class KpiScorecard(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         """A client creates a draft scorecard with no figure: the workflow computes them.
-        Defaults of workflow fields from the context are ignored."""
+        Defaults of workflow fields from the context are ignored. The portal token is
+        created with the scorecard, so that opening its portal page never writes."""
+        vals_list = [{"access_token": str(uuid.uuid4()), **vals} for vals in vals_list]
         if self.env.su:
             return super().create(vals_list)
         workflow_fields = self._get_workflow_fields()
@@ -1249,7 +1252,7 @@ class KpiScorecard(models.Model):
                 SQL(
                     """
                     UPDATE %(table)s
-                       SET %(assignments)s,
+                       SET %(assignments)s,%(token)s
                            write_uid = %(uid)s,
                            write_date = %(now)s
                       FROM (VALUES %(rows)s) AS __figures(id, %(columns)s)
@@ -1257,6 +1260,10 @@ class KpiScorecard(models.Model):
                     """,
                     table=SQL.identifier(model._table),
                     assignments=assignments,
+                    # a scorecard created before tokens came with it gets one here, not
+                    # when its portal page is first opened (a GET never writes)
+                    token=SQL(" access_token = COALESCE(%s.access_token, gen_random_uuid()::text),",
+                              SQL.identifier(model._table)) if model is self else SQL(),
                     uid=self.env.uid,
                     now=self.env.cr.now(),
                     rows=SQL(", ").join(rows),
@@ -1264,11 +1271,18 @@ class KpiScorecard(models.Model):
                 )
             )
             records = model.browse([row[0] for row in rows])
-            records.invalidate_recordset([*fnames, "write_uid", "write_date"])
+            records.invalidate_recordset(
+                [*fnames, "write_uid", "write_date", *(["access_token"] if model is self else [])]
+            )
             records.modified(fnames)
 
     def _sync_lines(self, plan):
-        """Make the lines of ``self`` mirror the plan's lines; return {(card, plan line): line}."""
+        """Make the lines of ``self`` mirror the plan's lines; return {(card, plan line): line}.
+
+        The missing lines (all of them on a first compute: 8,000 for 1,000 employees and
+        8 KPIs) are inserted in one statement with their stored related fields, without a
+        figure: the computation writes those next (``_write_figures``). The callers
+        checked their access to the scorecards and that they are not locked."""
         Line = self.env["kpi.scorecard.line"]
         existing = self.line_ids
         obsolete = existing.filtered(lambda line: line.plan_line_id not in plan.line_ids)
@@ -1276,14 +1290,48 @@ class KpiScorecard(models.Model):
         lines_by_key = {
             (line.scorecard_id.id, line.plan_line_id.id): line for line in existing - obsolete
         }
-        to_create = [
-            {"scorecard_id": card.id, "plan_line_id": plan_line.id, "definition_id": plan_line.definition_id.id}
+        missing = [
+            (card.id, plan_line.id)
             for card in self
             for plan_line in plan.line_ids
             if (card.id, plan_line.id) not in lines_by_key
         ]
-        for line in Line.create(to_create):
-            lines_by_key[(line.scorecard_id.id, line.plan_line_id.id)] = line
+        if not missing:
+            return lines_by_key
+        self.flush_model(["employee_id", "company_id", "state", "date_from", "date_to"])
+        plan.line_ids.flush_model(["definition_id", "sequence"])
+        columns = ("scorecard_id", "plan_line_id", "definition_id", "sequence", "employee_id", "company_id",
+                   "state", "date_from", "date_to")
+        now = self.env.cr.now()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO kpi_scorecard_line (%(columns)s, create_uid, create_date, write_uid, write_date)
+                SELECT c.id, pl.id, pl.definition_id, pl.sequence, c.employee_id, c.company_id,
+                       c.state, c.date_from, c.date_to, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM (VALUES %(missing)s) AS m(scorecard_id, plan_line_id)
+                  JOIN kpi_scorecard c ON c.id = m.scorecard_id
+                  JOIN kpi_plan_line pl ON pl.id = m.plan_line_id
+              ORDER BY c.id, pl.sequence, pl.id
+             RETURNING id, scorecard_id, plan_line_id
+                """,
+                columns=SQL(", ").join(SQL.identifier(name) for name in columns),
+                uid=self.env.uid,
+                now=now,
+                missing=SQL(", ").join(missing),
+            )
+        )
+        new_ids = [line_id for line_id, _card_id, _plan_line_id in rows]
+        new_lines = Line.browse(new_ids)
+        for line_id, card_id, plan_line_id in rows:
+            lines_by_key[(card_id, plan_line_id)] = Line.browse(line_id).with_prefetch(new_ids)
+        self.invalidate_recordset(["line_ids"])
+        # as on create: what depends on the new lines is marked to recompute (the
+        # scorecard's band), and their other stored computed fields (the bands) computed
+        new_lines.modified(list(columns), create=True)
+        for field in Line._fields.values():
+            if field.store and field.compute and field.name not in columns:
+                self.env.add_to_compute(field, new_lines)
         return lines_by_key
 
     @api.model
@@ -2451,11 +2499,11 @@ class KpiScorecardLine(models.Model):
             if self.definition_id.measure in ("csat_avg", "csat_count"):
                 # a post-call survey KPI: the score each call got
                 return [*columns, env._("Survey score")], lambda call: [
-                    when(call.start), directions.get(call.direction, ""), str(call.duration or 0),
+                    when(call.start), directions.get(call.direction, ""), str(call.talk_seconds or 0),
                     mask_phone(call.phone), formatLang(env, call.csat, digits=1),
                 ]
             return columns, lambda call: [
-                when(call.start), directions.get(call.direction, ""), str(call.duration or 0),
+                when(call.start), directions.get(call.direction, ""), str(call.talk_seconds or 0),
                 mask_phone(call.phone),
             ]
         if model == "rating.rating":

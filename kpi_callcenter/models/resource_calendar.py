@@ -64,25 +64,33 @@ class ResourceCalendar(models.Model):
             leaves = calendar_sudo._leave_intervals_batch(
                 start, stop, resources, domain=list(PRORATING_LEAVE_DOMAIN), tz=tz
             )
+            # (hours, days) of each attendance line, looked up once per schedule rather
+            # than once per interval of each employee
+            durations = {}
             for employee_sudo in calendar_employees:
                 rid = employee_sudo.resource_id.id
                 work_intervals = attendances[rid]
                 holiday_intervals = work_intervals & holidays[rid]
                 leave_intervals = (work_intervals & leaves[rid]) - holidays[rid]
                 result[employee_sudo.id] = tuple(
-                    self._kpi_day_shares(intervals)
+                    self._kpi_day_shares(intervals, durations)
                     for intervals in (work_intervals, holiday_intervals, leave_intervals)
                 )
         return result
 
     @api.model
-    def _kpi_day_shares(self, intervals):
+    def _kpi_day_shares(self, intervals, durations=None):
         """``{date: days}`` of attendance intervals (their records as payload), each
-        interval counting its attendances' share of a day pro rata of its hours."""
+        interval counting its attendances' share of a day pro rata of its hours.
+        ``durations``: ``{attendance id: (hours, days)}`` when already read."""
+        durations = {} if durations is None else durations
         shares = defaultdict(float)
         for start, stop, attendances in intervals:
             hours = (stop - start).total_seconds() / 3600
-            planned = sum(attendances.mapped("duration_hours"))
+            for attendance in attendances:
+                if attendance.id not in durations:
+                    durations[attendance.id] = (attendance.duration_hours, attendance.duration_days)
+            planned = sum(durations[aid][0] for aid in attendances._ids)
             if planned:
-                shares[start.date()] += sum(attendances.mapped("duration_days")) * hours / planned
+                shares[start.date()] += sum(durations[aid][1] for aid in attendances._ids) * hours / planned
         return dict(shares)

@@ -21,7 +21,7 @@ class KpiAgentActivityReport(models.Model):
     _rec_name = "employee_id"
     _depends = {
         "sale.order": ["user_id", "company_id", "state", "date_order", "amount_untaxed", "currency_rate"],
-        "kpi.call": ["employee_id", "company_id", "direction", "start", "duration", "cost"],
+        "kpi.call": ["employee_id", "company_id", "direction", "start", "talk_seconds", "cost"],
         "helpdesk.ticket": ["user_id", "company_id", "active", "stage_id", "closed_date", "kpi_due_date"],
         "helpdesk.ticket.stage": ["closed"],
         "hr.employee": ["user_id", "company_id", "parent_id", "department_id", "resource_id"],
@@ -79,8 +79,8 @@ class KpiAgentActivityReport(models.Model):
                        0, 0,
                        COUNT(*) FILTER (WHERE c.direction = 'inbound'),
                        COUNT(*) FILTER (WHERE c.direction = 'outbound'),
-                       COALESCE(SUM(c.duration) FILTER (WHERE c.direction = 'inbound'), 0),
-                       COALESCE(SUM(c.duration) FILTER (WHERE c.direction = 'outbound'), 0),
+                       COALESCE(SUM(c.talk_seconds) FILTER (WHERE c.direction = 'inbound'), 0),
+                       COALESCE(SUM(c.talk_seconds) FILTER (WHERE c.direction = 'outbound'), 0),
                        COALESCE(SUM(c.cost), 0),
                        0, 0
                   FROM kpi_call c

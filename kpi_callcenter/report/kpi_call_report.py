@@ -17,7 +17,7 @@ class KpiCallReport(models.Model):
     _order = "month desc, employee_id"
     _rec_name = "employee_id"
     _depends = {
-        "kpi.call": ["employee_id", "company_id", "direction", "start", "duration", "disposition", "cost"],
+        "kpi.call": ["employee_id", "company_id", "direction", "start", "talk_seconds", "disposition", "cost"],
         "hr.employee": ["kpi_call_budget", "job_id", "parent_id", "department_id"],
         "hr.job": ["kpi_call_budget"],
     }
@@ -66,9 +66,9 @@ class KpiCallReport(models.Model):
                        COUNT(*) FILTER (WHERE c.direction = 'inbound') AS inbound_count,
                        COUNT(*) FILTER (WHERE c.direction = 'outbound') AS outbound_count,
                        COUNT(*) FILTER (WHERE c.disposition = 'answered') AS answered_count,
-                       COALESCE(SUM(c.duration) FILTER (WHERE c.direction = 'inbound'), 0) AS inbound_seconds,
-                       COALESCE(SUM(c.duration) FILTER (WHERE c.direction = 'outbound'), 0) AS outbound_seconds,
-                       COALESCE(SUM(c.duration) FILTER (WHERE c.disposition = 'answered'), 0) AS talk_seconds,
+                       COALESCE(SUM(c.talk_seconds) FILTER (WHERE c.direction = 'inbound'), 0) AS inbound_seconds,
+                       COALESCE(SUM(c.talk_seconds) FILTER (WHERE c.direction = 'outbound'), 0) AS outbound_seconds,
+                       COALESCE(SUM(c.talk_seconds) FILTER (WHERE c.disposition = 'answered'), 0) AS talk_seconds,
                        COALESCE(SUM(c.cost), 0) AS cost
                   FROM kpi_call c
                   JOIN res_company co ON co.id = c.company_id

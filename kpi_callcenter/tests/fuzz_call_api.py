@@ -56,7 +56,7 @@ _BAD_VALUES = (
     "1:2:3:4",
     "-0:01:00",
 )
-_FIELDS = ("external_uid", "start", "direction", "extension", "phone", "duration", "ring_duration",
+_FIELDS = ("external_uid", "start", "direction", "extension", "phone", "talk_seconds", "ring_duration",
            "disposition", "src", "dst")
 
 
@@ -69,7 +69,7 @@ def good_call(rng, uid):
         "direction": "outbound" if outbound else "inbound",
         "extension": rng.choice(GOOD_EXTENSIONS),
         "phone": f"09{rng.randrange(10**8):08d}",
-        "duration": rng.randint(0, 900),
+        "talk_seconds": rng.randint(0, 900),
         "ring_duration": rng.randint(0, 40),
         "disposition": "answered",
     }

@@ -98,7 +98,7 @@ class TestAccessMatrix(KpiCommon):
     def _call_vals(cls, employee, uid):
         return {
             "employee_id": employee.id, "direction": "outbound", "start": datetime(2027, 3, 10, 9, 0),
-            "duration": 60, "disposition": "answered", "source_id": cls.source.id,
+            "talk_seconds": 60, "disposition": "answered", "source_id": cls.source.id,
             "external_uid": uid, "company_id": cls.company.id,
         }
 
@@ -216,7 +216,7 @@ class TestAccessMatrix(KpiCommon):
                            "date_from": self.date_from, "date_to": self.date_to},
                 {"current_plan_names": "Changed"},
             ),
-            "kpi.call": (lambda e: self._call_vals(e, f"matrix-{e.id}"), {"duration": 90}),
+            "kpi.call": (lambda e: self._call_vals(e, f"matrix-{e.id}"), {"talk_seconds": 90}),
             "kpi.call.source": (lambda e: {"name": "Matrix PBX 2", "tz": "UTC", **company}, {"name": "Renamed"}),
             "kpi.call.rate": (
                 lambda e: {"source_id": self.source.id, "prefix": "+849", "rate": 1000}, {"name": "Renamed"}

@@ -45,7 +45,7 @@ class TestAgentActivity(KpiCallCommon):
                     "employee_id": agent.id,
                     "direction": direction,
                     "start": start,
-                    "duration": duration,
+                    "talk_seconds": duration,
                     "disposition": "answered",
                     "cost": cost,
                     "phone": "+84912345678",

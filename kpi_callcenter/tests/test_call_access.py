@@ -40,7 +40,7 @@ class TestCallAccess(KpiCallCommon):
                     "employee_id": employee.id,
                     "direction": "outbound",
                     "start": datetime(2027, 3, 10, 9, 0),
-                    "duration": 60,
+                    "talk_seconds": 60,
                     "disposition": "answered",
                     "cost": 1200.0,
                 }

@@ -23,7 +23,7 @@ def _call(uid, **values):
         "direction": "outbound",
         "extension": "101",
         "phone": "0987654321",
-        "duration": 60,
+        "talk_seconds": 60,
         "ring_duration": 4,
         "disposition": "answered",
     }
@@ -59,7 +59,7 @@ class TestCallApi(HttpCase, KpiCallCommon):
                     _call("pbx-1"),
                     # a naive start is the PBX's local time (Asia/Ho_Chi_Minh)
                     _call("pbx-2", start="2027-03-04 10:00:00", direction="in", extension="102",
-                          phone="+84 912 345 678", duration="0:02:00", disposition="ANSWERED"),
+                          phone="+84 912 345 678", talk_seconds="0:02:00", disposition="ANSWERED"),
                 ]
             }
         )
@@ -70,7 +70,7 @@ class TestCallApi(HttpCase, KpiCallCommon):
         calls = self._calls(source_id=self.source.id)
         self.assertEqual([r["id"] for r in body["results"]], calls.ids)
         self.assertEqual(
-            [(c.external_uid, c.employee_id, c.direction, c.start, c.duration, c.phone, c.cost, c.partner_id)
+            [(c.external_uid, c.employee_id, c.direction, c.start, c.talk_seconds, c.phone, c.cost, c.partner_id)
              for c in calls],
             [
                 # mobile, 1,200/min billed per 6 s: 60 s
@@ -85,6 +85,17 @@ class TestCallApi(HttpCase, KpiCallCommon):
         response = self._push(_call("pbx-single"))
         self.assertEqual(response.status_code, 200, response.text)
         self.assertEqual(response.json()["created"], 1)
+
+    def test_push_older_duration_key(self):
+        """A PBX script written before the rename still sends ``duration``: read as talk_seconds,
+        and its errors name the key it sent."""
+        old = {key: value for key, value in _call("pbx-old").items() if key != "talk_seconds"}
+        bad = {key: value for key, value in _call("pbx-old-bad").items() if key != "talk_seconds"}
+        response = self._push([dict(old, duration="0:01:30"), dict(bad, duration=-4)])
+        self.assertEqual(response.status_code, 400, response.text)
+        self.assertEqual(response.json()["results"][1]["error"], "duration: not a duration -4")
+        # 0:01:30 = 90 s
+        self.assertEqual(self._calls(source_id=self.source.id).mapped("talk_seconds"), [90])
 
     def test_push_repeated_batch_creates_no_duplicate(self):
         batch = [_call("pbx-1"), _call("pbx-2", extension="102")]
@@ -215,7 +226,7 @@ class TestCallApi(HttpCase, KpiCallCommon):
                 _call("pbx-internal", direction=None, src="101", dst="102", phone=None),
                 _call("pbx-typo", extention="101"),
                 "not an object",
-                _call("pbx-good-2", extension="103", direction="inbound", duration=30),
+                _call("pbx-good-2", extension="103", direction="inbound", talk_seconds=30),
             ]
         )
         self.assertEqual(response.status_code, 400, response.text)
@@ -273,15 +284,15 @@ class TestCallApi(HttpCase, KpiCallCommon):
              "remaining": None, "currency": "VND"},
         )
         # 3 outbound minutes to a mobile: 3,600 of 5,000
-        self.assertEqual(self._push([_call("b-1", duration=180)]).status_code, 200)
+        self.assertEqual(self._push([_call("b-1", talk_seconds=180)]).status_code, 200)
         body = self._budget("101").json()
         self.assertEqual((body["allowed"], body["consumed"], body["remaining"]), (True, 3600.0, 1400.0))
         self.assertEqual(self._budget("101", query="?format=text").text, "1")
         # a call of last month does not count
-        self.assertEqual(self._push([_call("b-0", start="2027-02-28T10:00:00+07:00", duration=600)]).status_code, 200)
+        self.assertEqual(self._push([_call("b-0", start="2027-02-28T10:00:00+07:00", talk_seconds=600)]).status_code, 200)
         self.assertTrue(self._budget("101").json()["allowed"])
         # 2 more minutes: 6,000 of 5,000, no more outbound calls
-        self.assertEqual(self._push([_call("b-2", start="2027-03-19T10:00:00+07:00", duration=120)]).status_code, 200)
+        self.assertEqual(self._push([_call("b-2", start="2027-03-19T10:00:00+07:00", talk_seconds=120)]).status_code, 200)
         body = self._budget("101").json()
         self.assertEqual((body["allowed"], body["consumed"], body["remaining"]), (False, 6000.0, 0.0))
         response = self._budget("101", query="?format=text")

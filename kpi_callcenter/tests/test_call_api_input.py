@@ -32,7 +32,7 @@ class TestCallApiBadInput(HttpCase, KpiCallCommon):
 
     def _push_with(self, bad_json):
         """Push a good call and a call whose duration is ``bad_json`` (raw JSON text)."""
-        body = json.dumps([_call("good-1"), _call("bad-1", duration="@BAD@")])
+        body = json.dumps([_call("good-1"), _call("bad-1", talk_seconds="@BAD@")])
         response = self._post(body.replace('"@BAD@"', bad_json))
         self.assertLess(response.status_code, 500, response.text)
         return response
@@ -50,22 +50,22 @@ class TestCallApiBadInput(HttpCase, KpiCallCommon):
     # ------------------------------------------------------------------
     def test_nan_duration(self):
         response = self._push_with("NaN")
-        self._assert_good_stored_bad_rejected(response, "duration: not a duration nan")
+        self._assert_good_stored_bad_rejected(response, "talk_seconds: not a duration nan")
 
     def test_infinite_duration(self):
         response = self._push_with("Infinity")
-        self._assert_good_stored_bad_rejected(response, "duration: not a duration inf")
+        self._assert_good_stored_bad_rejected(response, "talk_seconds: not a duration inf")
 
     def test_1e400_duration(self):
         # 1e400 is beyond a double: Python's JSON reads it as infinity
         response = self._push_with("1e400")
-        self._assert_good_stored_bad_rejected(response, "duration: not a duration inf")
+        self._assert_good_stored_bad_rejected(response, "talk_seconds: not a duration inf")
 
     def test_huge_integer_duration(self):
         # 10^20 s would overflow the integer column: refused before the database sees it
         response = self._push_with("100000000000000000000")
         self._assert_good_stored_bad_rejected(
-            response, "duration: more than 604800 seconds 100000000000000000000"
+            response, "talk_seconds: more than 604800 seconds 100000000000000000000"
         )
 
     def test_non_finite_start_and_ring(self):
@@ -131,14 +131,14 @@ class TestCallApiBadInput(HttpCase, KpiCallCommon):
         items = [
             _call("good-1"),
             _call(["a", "list"]),
-            _call("bool-duration", duration=True),
+            _call("bool-duration", talk_seconds=True),
             _call("object-start", start={"year": 2027}),
             _call("nul-extension", extension="101\u0000"),
             _call("surrogate-phone", phone="\ud800"),
             _call("long-phone", phone="9" * 100_000),
             _call("u" * 129),
             _call("long-start", start="2027-03-04" + "0" * 100_000),
-            _call("long-duration", duration="9" * 100_000),
+            _call("long-duration", talk_seconds="9" * 100_000),
             {"x" * 100_000: 1, "external_uid": "long-key"},
         ]
         response = self._post(json.dumps(items))
@@ -149,7 +149,7 @@ class TestCallApiBadInput(HttpCase, KpiCallCommon):
             [
                 ("good-1", None),
                 (None, "external_uid: missing value"),
-                ("bool-duration", "duration: not a duration True"),
+                ("bool-duration", "talk_seconds: not a duration True"),
                 ("object-start", "start: invalid date an object"),
                 ("nul-extension", "extension: invalid characters"),
                 ("surrogate-phone", "phone: invalid characters"),
@@ -157,7 +157,7 @@ class TestCallApiBadInput(HttpCase, KpiCallCommon):
                 (None, "external_uid: longer than 128 characters"),
                 # values are shown cut to 60 characters: no answer echoes a whole body
                 ("long-start", "start: invalid date '2027-03-04" + "0" * 46 + "…"),
-                ("long-duration", "duration: not a duration '" + "9" * 56 + "…"),
+                ("long-duration", "talk_seconds: not a duration '" + "9" * 56 + "…"),
                 ("long-key", "'" + "x" * 56 + "…: unknown key"),
             ],
         )
@@ -181,7 +181,7 @@ class TestCallApiBadInput(HttpCase, KpiCallCommon):
     def test_mixed_good_and_bad_batch_keeps_the_good_calls(self):
         body = (
             json.dumps(
-                {"calls": [_call("good-1"), _call("bad-nan", duration="@N@"), _call("good-2", extension="102"),
+                {"calls": [_call("good-1"), _call("bad-nan", talk_seconds="@N@"), _call("good-2", extension="102"),
                            _call("bad-year", start="0001-01-01 00:00:00")]}
             ).replace('"@N@"', "NaN")
         )

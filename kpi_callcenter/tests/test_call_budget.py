@@ -27,7 +27,7 @@ class TestCallBudget(KpiCallCommon):
         """An answered call of ``minutes`` to a landline (600/min): cost 600 × minutes."""
         values = callrecord.parse_push_item(
             {"external_uid": uid, "start": start, "direction": direction, "extension": agent.pbx_extension,
-             "phone": "0243 999 8888", "duration": minutes * 60}
+             "phone": "0243 999 8888", "talk_seconds": minutes * 60}
         )
         [(_ref, status, _detail)] = self.source._store_calls([(uid, values)])
         self.assertEqual(status, expected)

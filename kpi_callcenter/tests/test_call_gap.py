@@ -66,7 +66,7 @@ class TestCallGap(KpiCallCommon):
                     "employee_id": cls.agent1.id,
                     "direction": "inbound",
                     "start": start,
-                    "duration": 60,
+                    "talk_seconds": 60,
                     "disposition": "answered",
                     "phone": "+84912345678",
                 }
@@ -97,7 +97,7 @@ class TestCallGap(KpiCallCommon):
                     "employee_id": self.agent2.id,
                     "direction": "outbound",
                     "start": datetime.combine(day, datetime.min.time()).replace(hour=4),
-                    "duration": 0,
+                    "talk_seconds": 0,
                     "disposition": "no_answer",
                     "phone": "+84912345678",
                 }

@@ -25,7 +25,7 @@ class TestCallGapTour(HttpCase, KpiCallCommon):
                 "employee_id": self.agent1.id,
                 "direction": "inbound",
                 "start": datetime(2026, 2, 2, 2, 0),
-                "duration": 60,
+                "talk_seconds": 60,
                 "disposition": "answered",
                 "phone": "+84912345678",
             }

@@ -82,11 +82,11 @@ class TestCallImport(KpiCallCommon):
         calls = self._calls(source_id=self.source.id)
         self.assertEqual(len(calls), 7)
         for call, expected in zip(calls, MASTER_CALLS):
-            uid, agent, direction, start, duration, ring, disposition, phone, cost = expected
+            uid, agent, direction, start, talk_seconds, ring, disposition, phone, cost = expected
             self.assertEqual(
-                (call.external_uid, call.employee_id, call.direction, call.start, call.duration,
+                (call.external_uid, call.employee_id, call.direction, call.start, call.talk_seconds,
                  call.ring_duration, call.disposition, call.phone, call.cost, call.company_id),
-                (uid, self.agents[agent], direction, start, duration, ring, disposition, phone, cost,
+                (uid, self.agents[agent], direction, start, talk_seconds, ring, disposition, phone, cost,
                  self.company),
                 f"call {uid}",
             )
@@ -192,7 +192,7 @@ class TestCallImport(KpiCallCommon):
                 "col_direction": "Direction",
                 "col_extension": "Ext",
                 "col_phone": "Number",
-                "col_duration": "Talk",
+                "col_talk_seconds": "Talk",
                 "col_ring_duration": "Ring",
                 "col_disposition": "Status",
                 **values,
@@ -218,7 +218,7 @@ class TestCallImport(KpiCallCommon):
         )
         calls = self._calls(source_id=self.source.id)
         self.assertEqual(
-            [(c.external_uid, c.direction, c.start, c.duration, c.ring_duration, c.phone, c.cost) for c in calls],
+            [(c.external_uid, c.direction, c.start, c.talk_seconds, c.ring_duration, c.phone, c.cost) for c in calls],
             [
                 # +8428… landline, 500/min, per minute: 61 s -> 2 min
                 ("3cx-1", "outbound", datetime(2027, 3, 4, 2, 0), 61, 5, "+842838221234", 1000.0),
@@ -274,7 +274,7 @@ class TestCallImport(KpiCallCommon):
             col_direction="2",
             col_extension="3",
             col_phone="4",
-            col_duration="5",
+            col_talk_seconds="5",
             col_ring_duration=False,
             col_disposition=False,
         )
@@ -290,7 +290,7 @@ class TestCallImport(KpiCallCommon):
         self.source.billing_minimum = 60
         values = callrecord.parse_push_item(
             {"external_uid": "min-1", "start": "2027-03-04T09:00:00+07:00", "direction": "outbound",
-             "extension": "101", "phone": "0987654321", "duration": 7}
+             "extension": "101", "phone": "0987654321", "talk_seconds": 7}
         )
         [(_ref, status, call_id)] = self.source._store_calls([(0, values)])
         self.assertEqual(status, "created")

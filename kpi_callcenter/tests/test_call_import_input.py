@@ -49,7 +49,7 @@ BAD_MASTER_REJECTED = [
     (8, "line: longer than 65536 bytes"),
     # ring time = call 55 s - talk 60 s = -5 s
     (9, "ring_duration: not a duration -5"),
-    (10, "duration: more than 604800 seconds 4999990"),
+    (10, "talk_seconds: more than 604800 seconds 4999990"),
 ]
 
 BAD_MAPPED = b"""id;when;dir;ext;talk
@@ -89,7 +89,7 @@ class TestCallImportBadInput(KpiCallCommon):
                 "col_start": "when",
                 "col_direction": "dir",
                 "col_extension": "ext",
-                "col_duration": "talk",
+                "col_talk_seconds": "talk",
                 **values,
             }
         )
@@ -112,14 +112,14 @@ class TestCallImportBadInput(KpiCallCommon):
         self.assertEqual(
             [(line.line_no, line.reason) for line in report.line_ids],
             [
-                (3, "duration: not a duration 'nan'"),
-                (4, "duration: not a duration 'inf'"),
-                (5, "duration: not a duration '1e400'"),
+                (3, "talk_seconds: not a duration 'nan'"),
+                (4, "talk_seconds: not a duration 'inf'"),
+                (5, "talk_seconds: not a duration '1e400'"),
                 # year 1 at UTC+7 is before the calendar starts in UTC
                 (6, "start: invalid date '0001-01-01T00:00:00+0700'"),
                 (7, "start: invalid date '9999-12-31T23:59:59-0500'"),
                 # 99,999,999 hours
-                (8, "duration: more than 604800 seconds '99999999:00:00'"),
+                (8, "talk_seconds: more than 604800 seconds '99999999:00:00'"),
             ],
         )
         self.assertEqual(self._calls(source_id=self.source.id).mapped("external_uid"), ["m-1", "m-8"])

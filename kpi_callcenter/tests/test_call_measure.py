@@ -38,7 +38,7 @@ class TestCallMeasure(KpiCallCommon):
                     "employee_id": cls.agents[agent].id,
                     "direction": direction,
                     "start": start,
-                    "duration": duration,
+                    "talk_seconds": duration,
                     "disposition": disposition,
                     "cost": cost,
                     "phone": "+84912345678",

@@ -70,7 +70,7 @@ class TestDrillDown(HttpCase, KpiCallCommon):
                     "employee_id": cls.agent1.id,
                     "direction": direction,
                     "start": start,
-                    "duration": duration,
+                    "talk_seconds": duration,
                     "disposition": "answered",
                     "phone": phone,
                 }
@@ -128,9 +128,9 @@ class TestDrillDown(HttpCase, KpiCallCommon):
         self.assertEqual(late.closed_date, datetime(2027, 3, 6))
         inbound = self._records("DD_IN")
         self.assertEqual(len(inbound), 2)
-        self.assertEqual(sorted(inbound.mapped("duration")), [30, 120])
+        self.assertEqual(sorted(inbound.mapped("talk_seconds")), [30, 120])
         # 60 s = 1.0 minute
-        self.assertEqual(sum(self._records("DD_OUTMIN").mapped("duration")) / 60.0, 1.0)
+        self.assertEqual(sum(self._records("DD_OUTMIN").mapped("talk_seconds")) / 60.0, 1.0)
         manual = self._records("DD_MAN")
         self.assertEqual(sum(manual.mapped("value")), 7.0)
         self.assertEqual(manual.employee_id, self.agent1)

@@ -683,7 +683,7 @@ class TestMappedCsv(BaseCase):
     MAPPING = {
         "external_uid": "Call ID",
         "start": "Start",
-        "duration": "Talk",
+        "talk_seconds": "Talk",
         "ring_duration": "Ring",
         "direction": "Direction",
         "disposition": "Status",
@@ -714,7 +714,7 @@ class TestMappedCsv(BaseCase):
                 {
                     "external_uid": "c-1",
                     "start": datetime(2024, 3, 4, 8, 0, 5),
-                    "duration": 180,
+                    "talk_seconds": 180,
                     "ring_duration": 7,
                     "direction": "inbound",
                     "disposition": "answered",
@@ -726,7 +726,7 @@ class TestMappedCsv(BaseCase):
                 None,
             ),
         )
-        self.assertEqual(rows[1][1]["duration"], 0)
+        self.assertEqual(rows[1][1]["talk_seconds"], 0)
         self.assertEqual(rows[1][1]["disposition"], "no_answer")
         self.assertEqual(rows[2], (4, None, "start: invalid date '2024-03-04 25:00:00'"))
         self.assertEqual(rows[3], (5, None, "direction: unknown value 'sideways'"))
@@ -736,22 +736,22 @@ class TestMappedCsv(BaseCase):
         self.assertEqual(
             {
                 key: rows[6][1][key]
-                for key in ("duration", "ring_duration", "direction", "disposition")
+                for key in ("talk_seconds", "ring_duration", "direction", "disposition")
             },
-            {"duration": 65, "ring_duration": None, "direction": "outbound", "disposition": None},
+            {"talk_seconds": 65, "ring_duration": None, "direction": "outbound", "disposition": None},
         )
 
     def test_indexes_without_header(self):
         rows = self.read_rows(
             b"04/03/2024 08:00;101;00:03:00\n",
-            {"start": 0, "extension": 1, "duration": "2"},
+            {"start": 0, "extension": 1, "duration": "2"},  # the older name of talk_seconds
             has_header=False,
             delimiter=";",
             date_format="%d/%m/%Y %H:%M",
         )
         self.assertEqual(rows[0][0], 1)
         self.assertEqual(rows[0][1]["start"], datetime(2024, 3, 4, 8, 0))
-        self.assertEqual((rows[0][1]["extension"], rows[0][1]["duration"]), ("101", 180))
+        self.assertEqual((rows[0][1]["extension"], rows[0][1]["talk_seconds"]), ("101", 180))
 
     def test_time_zone_converted_to_utc(self):
         rows = self.read_rows(

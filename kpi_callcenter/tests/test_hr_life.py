@@ -304,7 +304,7 @@ class TestHrLife(KpiCommon):
                     "employee_id": self.agent1.id,
                     "direction": "inbound",
                     "start": start,
-                    "duration": 60,
+                    "talk_seconds": 60,
                     "disposition": "answered",
                     "phone": "+84912345678",
                 }

@@ -34,7 +34,7 @@ class TestIgnoredNumbers(HttpCase, KpiCallCommon):
         token = self._token()
         item = {
             "start": "2027-03-04T09:00:00+07:00", "direction": "outbound", "extension": "101",
-            "duration": 60, "disposition": "answered",
+            "talk_seconds": 60, "disposition": "answered",
         }
         calls = [
             dict(item, external_uid="qa-1", phone="0977000111"),

@@ -106,6 +106,34 @@ class TestPortal(KpiPortalCommon):
         self.assertTrue(match, f"no row for KPI {code}")
         return match.group(1)
 
+    def test_get_never_writes(self):
+        """The portal token is created with the scorecard: opening the page writes nothing
+        (20 agents opening their new scorecard together no longer fight over the rows)."""
+        march = self.march["agent1"]
+        self.env.flush_all()
+        row = "SELECT access_token, write_date FROM kpi_scorecard WHERE id = %s"
+        self.env.cr.execute(row, [march.id])
+        [(token, write_date)] = self.env.cr.fetchall()
+        self.assertTrue(token, "created with the scorecard")
+        response = self._get(f"/my/kpi/{march.id}", "kpi_agent1")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(f'data-token="{token}"', response.text)
+        self.env.cr.execute(row, [march.id])
+        self.assertEqual(self.env.cr.fetchall(), [(token, write_date)])
+
+    def test_token_given_by_the_computation(self):
+        """A scorecard made before tokens came with it gets one from its next computation."""
+        april = self.env["kpi.scorecard"].sudo().create(
+            {"employee_id": self.agent1.id, "plan_id": self.plan.id,
+             "date_from": "2027-04-01", "date_to": "2027-04-30"}
+        )
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE kpi_scorecard SET access_token = NULL WHERE id = %s", [april.id])
+        april.invalidate_recordset(["access_token"])
+        self.assertFalse(april.access_token)
+        april.action_compute()
+        self.assertTrue(april.access_token)
+
     def test_proration_shown(self):
         response = self._get(f"/my/kpi/{self.march['agent2'].id}", "kpi_agent2")
         self.assertEqual(response.status_code, 200)

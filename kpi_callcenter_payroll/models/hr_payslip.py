@@ -272,7 +272,10 @@ class HrPayslip(models.Model):
             amount = payslip.company_id.currency_id.round(amounts_by_payslip.get(payslip.id, 0.0))
             input_lines = payslip.input_line_ids.filtered(lambda line: line.code == code)
             if input_lines:
-                input_lines.write({"amount": amount})
+                # a batch's payslips already hold it (get_inputs): no write when unchanged
+                changed = input_lines.filtered(lambda line: line.amount != amount)  # noqa: B023
+                if changed:
+                    changed.write({"amount": amount})
                 continue
             rule_input = payslip._get_kpi_bonus_rule_input(rule_inputs, code)
             contract = payslip.contract_id or payslip._get_employee_contracts()[:1]
