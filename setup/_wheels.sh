@@ -114,6 +114,10 @@ kpi_wheels_run() {
         return 1
     fi
     "$venv/bin/python" -m pip list 2>/dev/null | grep -E '^odoo' >&2
+    # The smoke test runs with tests enabled, and Odoo then imports the test package of every
+    # installed addon: base_tier_validation's imports odoo-test-helper (a test tool, not a
+    # dependency of any wheel).
+    "$venv/bin/python" -m pip --disable-pip-version-check -q install odoo-test-helper >>"$log" 2>&1
     kpi_wheels_check "pip brought the OCA wheels payroll, helpdesk_mgmt, helpdesk_mgmt_rating and base_tier_validation" \
         test -d "$site/odoo/addons/payroll" -a -d "$site/odoo/addons/helpdesk_mgmt" \
         -a -d "$site/odoo/addons/helpdesk_mgmt_rating" -a -d "$site/odoo/addons/base_tier_validation"
