@@ -359,31 +359,6 @@ class KpiScorecardCorrection(models.Model):
         corrections_sudo._log_creation()
         return corrections_sudo
 
-    def _void_advance_settlements(self, scorecards, reason):
-        """Write off the open, unpaid advance settlements of ``scorecards`` (their payslip
-        was cancelled: the period is paid again later, with a new settlement)."""
-        settlements_sudo = self.sudo().search(
-            [
-                ("scorecard_id", "in", scorecards.ids),
-                ("is_advance_settlement", "=", True),
-                ("state", "=", "open"),
-                ("amount_paid", "=", 0.0),
-            ]
-        )
-        now = fields.Datetime.now()
-        for settlement_sudo in settlements_sudo:
-            settlement_sudo._write_workflow(
-                {
-                    "amount_written_off": settlement_sudo.amount,
-                    "state": "written_off",
-                    "write_off_reason": reason,
-                    "written_off_by_id": self.env.user.id,
-                    "written_off_on": now,
-                }
-            )
-            settlement_sudo.message_post(body=reason, subtype_xmlid="mail.mt_note")
-        return settlements_sudo
-
     def _get_statement_payslips(self):
         """``[{"number", "amount_text"}]``: the payslips that paid this correction, for
         the statement and the portal (the payroll bridge fills it)."""

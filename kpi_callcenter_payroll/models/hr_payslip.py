@@ -684,14 +684,7 @@ class HrPayslip(models.Model):
         """Cancelled payslips no longer pay their scorecards: those return to confirmed,
         unlinked, payable again; their chatter says which payslip was cancelled."""
         self.check_access("write")
-        scorecards_sudo = self._get_kpi_paid_scorecards()
-        for payslip in self:
-            self.env["kpi.scorecard.correction"]._void_advance_settlements(
-                scorecards_sudo.filtered(lambda card, payslip=payslip: card.payslip_id == payslip),
-                self.env._("Payslip %(payslip)s was cancelled: this settlement no longer applies.",
-                           payslip=payslip.display_name),
-            )
-        scorecards_sudo._mark_unpaid()
+        self._get_kpi_paid_scorecards()._mark_unpaid()
         self.env["kpi.scorecard.advance"].sudo().search([("payslip_id", "in", self.ids)]).write(
             {"state": "open", "payslip_id": False}
         )
