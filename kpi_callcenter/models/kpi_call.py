@@ -4,7 +4,7 @@ import io
 import json
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL, create_index
 
 from ..engine import costing, ignored_numbers
@@ -127,6 +127,39 @@ class KpiCall(models.Model):
     def init(self):
         # Measure providers, reports and budgets read the calls of some agents in a period.
         create_index(self.env.cr, "kpi_call_employee_start_idx", self._table, ["employee_id", "start"])
+
+    # ------------------------------------------------------------------
+    # CRUD: nobody enters or edits the calls of their own scorecard
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        calls = super().create(vals_list)
+        calls._check_not_own()
+        return calls
+
+    def write(self, vals):
+        self._check_not_own()
+        result = super().write(vals)
+        if "employee_id" in vals:
+            self._check_not_own()
+        return result
+
+    def _check_not_own(self):
+        """A call feeds its agent's KPIs (counts, talk time, the survey score): a user
+        with the right to edit calls (a KPI Officer) never enters or edits their own.
+        The ingestion of the PBX's calls runs as superuser."""
+        if self.env.su:
+            return
+        own = self.env.user.employee_ids
+        for call in self:
+            if call.employee_id & own:
+                raise AccessError(
+                    self.env._(
+                        "Call %(call)s, field Employee: nobody enters or edits a call of their own "
+                        "scorecard.",
+                        call=call.external_uid or call.id,
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Computes

@@ -34,7 +34,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, formatLang
 
 from ..engine import calibration as engine_calibration
@@ -386,11 +386,24 @@ class KpiPlan(models.Model):
     def _compute_approver_ids(self):
         managers = self.env.ref("kpi_callcenter.group_kpi_manager").users
         for plan in self:
+            authors = plan._get_version_authors()
             plan.approver_ids = managers.filtered(
-                lambda user, plan=plan: plan.company_id in user.company_ids
-                and user != plan.create_uid
+                lambda user, plan=plan, authors=authors: plan.company_id in user.company_ids
+                and user not in authors
                 and not user._is_superuser()
             )
+
+    def _get_version_authors(self):
+        """Who made this version what it is, and so never approves it: its creator, who
+        asked for its approval, and the authors of its tracked changes (terms, and the
+        lines' changes logged on its chatter). Read as superuser: reviews and chatter of
+        a plan the caller may read."""
+        self.ensure_one()
+        self_sudo = self.sudo()
+        partners = self.env["mail.message"].sudo().search(
+            [("model", "=", self._name), ("res_id", "=", self.id), ("tracking_value_ids", "!=", False)]
+        ).author_id
+        return self_sudo.create_uid | self_sudo.review_ids.requested_by | partners.user_ids
 
     # ------------------------------------------------------------------
     # Constraints
@@ -490,9 +503,33 @@ class KpiPlan(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A plan starts as a draft: it becomes active through *Activate* (health check,
+        approval, announcement), never by being created active."""
+        if not self.env.su:
+            for vals in vals_list:
+                if vals.get("state", "draft") != "draft":
+                    raise AccessError(
+                        self.env._(
+                            "New plan %(plan)s, field Status: a plan is created as a draft and "
+                            "activated with its Activate button.",
+                            plan=vals.get("name") or "",
+                        )
+                    )
+        return super().create(vals_list)
+
     def write(self, vals):
         # The caller's right to write comes first: a refused user gets the access error.
         self.check_access("write")
+        if "state" in vals and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Plan %(plan)s, field Status: a plan changes state through its buttons "
+                    "(Activate, Archive, Back to draft, New version), never by a direct write.",
+                    plan=", ".join(self.mapped("display_name")),
+                )
+            )
         self._check_version_locked(vals)
         # No context key is a permission: the approval's write checks (tier validation)
         # run whatever context the caller sends.
@@ -567,7 +604,7 @@ class KpiPlan(models.Model):
         self.ensure_one()
         self.check_access("write")
         user = self.env.user
-        if user == self.create_uid:
+        if user in self._get_version_authors():
             raise UserError(
                 self.env._(
                     "Plan %(plan)s (version %(version)s): you prepared this version; another "
@@ -659,13 +696,15 @@ class KpiPlan(models.Model):
         if action:
             return action
         for plan in plans:
-            plan.write({"state": "active", "announced_on": plan.company_id._kpi_today()})
+            # the transition's checks ran above: the state itself is written as superuser
+            plan.sudo().write({"state": "active", "announced_on": plan.company_id._kpi_today()})
         plans._end_previous_versions()
         plans._announce()
         return True
 
     def action_archive_plan(self):
-        self.write({"state": "archived"})
+        self.check_access("write")
+        self.sudo().write({"state": "archived"})
 
     def action_set_draft(self):
         """Back to draft, for a plan that is not active: an active one changes through a
@@ -679,7 +718,8 @@ class KpiPlan(models.Model):
                     plan=active[0].display_name,
                 )
             )
-        self.write({"state": "draft"})
+        self.check_access("write")
+        self.sudo().write({"state": "draft"})
 
     def action_new_version(self):
         """Copy the active plan to a draft version (next number, same terms) to be
@@ -1020,7 +1060,7 @@ class KpiPlan(models.Model):
             date_from, date_to = engine_period.period_of(plan.company_id._kpi_today(), plan.period_type)
             if plan.date_end and plan.date_end < date_from:
                 # replaced by its next version: kept readable with its scorecards
-                plan.state = "archived"
+                plan.sudo().state = "archived"
                 continue
             if not plan._covers_period(date_from, date_to):
                 continue
@@ -1097,7 +1137,15 @@ class KpiPlan(models.Model):
         that exist are kept): ``advance_percent`` % of the month's provisional bonus
         (``kpi.scorecard._get_month_figures``). The month must have ended and must not be
         the last of its period. Returns the new advances (``kpi.scorecard.advance``)."""
-        day = fields.Date.to_date(day)
+        given = day
+        try:
+            day = fields.Date.to_date(day)
+        except (TypeError, ValueError):
+            day = None
+        if not day:
+            raise ValidationError(
+                self.env._("Monthly advances: %(day)s is not a date (YYYY-MM-DD).", day=repr(given))
+            )
         month_from, month_to = engine_period.period_of(day, "month")
         Advance = self.env["kpi.scorecard.advance"]
         created = Advance

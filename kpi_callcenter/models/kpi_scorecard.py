@@ -56,6 +56,9 @@ SCORECARD_CREATE_FIELDS = frozenset({"employee_id", "plan_id", "date_from", "dat
 # A client adds a line to a draft or computed scorecard with these only.
 LINE_CREATE_FIELDS = frozenset({"scorecard_id", "plan_line_id", "definition_id"})
 HISTORY_PERIODS = 6
+# The largest actual or target a what-if or a correction takes: far above any real KPI, far
+# below what would overflow the payout and bonus arithmetic.
+MAX_KPI_VALUE = 1e12
 # Figures written by the computation in one statement per table (``_write_figures``).
 LINE_FIGURES = (
     "definition_id", "weight", "target_full", "target", "prorated", "threshold", "cap", "actual",
@@ -574,6 +577,15 @@ class KpiScorecard(models.Model):
         employee_sudo = self.sudo().employee_id
         own_sudo = Employee._kpi_portal_employees()
         return employee_sudo in own_sudo or employee_sudo in Employee._kpi_portal_team(own_sudo)
+
+    def _kpi_show_corrections(self):
+        """Whether the current user sees the corrections of this scorecard (reasons,
+        amounts taken from wages): its employee, and KPI Officers; a team manager reading
+        a member's scorecard or statement does not, as over RPC."""
+        self.ensure_one()
+        if self.env.user.has_group("kpi_callcenter.group_kpi_officer"):
+            return True
+        return self.sudo().employee_id in self.env["hr.employee"]._kpi_portal_employees()
 
     # ------------------------------------------------------------------
     # Actions
@@ -1463,7 +1475,7 @@ class KpiScorecard(models.Model):
         """
         self.ensure_one()
         self._check_correctable()
-        if not (reason or "").strip():
+        if not isinstance(reason, str) or not reason.strip():
             raise ValidationError(
                 self.env._(
                     "Correction of %(scorecard)s, field Reason: a correction needs a reason.",
@@ -1599,10 +1611,10 @@ class KpiScorecard(models.Model):
                     number = float(str(value).strip())
                 except ValueError:
                     number = math.nan
-                if value is None or isinstance(value, bool) or not math.isfinite(number) or number < 0:
+                if value is None or isinstance(value, bool) or not math.isfinite(number) or not 0 <= number <= MAX_KPI_VALUE:
                     raise ValidationError(
                         self.env._(
-                            "Scorecard %(scorecard)s, KPI %(kpi)s: %(value)s is not a number of zero or more.",
+                            "Scorecard %(scorecard)s, KPI %(kpi)s: %(value)s is not a number from 0 to 1,000,000,000,000.",
                             scorecard=self.display_name,
                             kpi=code,
                             value=value,
@@ -1627,6 +1639,13 @@ class KpiScorecard(models.Model):
     def _parse_what_if_actuals(self, actuals):
         """``{kpi_code: float}`` of ``actuals``; a code not on the scorecard or a value
         that is no number (or negative) raises a ValidationError naming the KPI."""
+        if not isinstance(actuals, dict):
+            raise ValidationError(
+                self.env._(
+                    "What if for %(scorecard)s: give the actuals by KPI code, e.g. {\"CALLS\": 120}.",
+                    scorecard=self.display_name,
+                )
+            )
         codes = set(self.line_ids.mapped("code"))
         parsed = {}
         for code, value in actuals.items():
@@ -1640,10 +1659,10 @@ class KpiScorecard(models.Model):
                 number = float(str(value).strip())
             except ValueError:
                 number = math.nan
-            if not math.isfinite(number) or number < 0:
+            if not math.isfinite(number) or not 0 <= number <= MAX_KPI_VALUE:
                 raise ValidationError(
                     self.env._(
-                        "Scorecard %(scorecard)s, KPI %(kpi)s: %(value)s is not a number of zero or more.",
+                        "Scorecard %(scorecard)s, KPI %(kpi)s: %(value)s is not a number from 0 to 1,000,000,000,000.",
                         scorecard=self.display_name,
                         kpi=code,
                         value=value,

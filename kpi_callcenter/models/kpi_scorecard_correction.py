@@ -137,11 +137,25 @@ class KpiScorecardCorrection(models.Model):
         corrections = self.browse()
         Line = self.env["kpi.scorecard.line"]
         for vals in vals_list:
-            scorecard = self.env["kpi.scorecard"].browse(vals.get("scorecard_id")).exists()
+            commands = vals.get("line_ids") or []
+            line_vals = (
+                [command[2] for command in commands if command[0] == 0]
+                if isinstance(commands, list)
+                and all(isinstance(command, list | tuple) and len(command) == 3 for command in commands)
+                else None
+            )
+            if line_vals is None or not all(
+                isinstance(values, dict) and isinstance(values.get("scorecard_line_id"), int)
+                for values in line_vals
+            ) or not isinstance(vals.get("scorecard_id"), int):
+                raise ValidationError(
+                    self.env._(
+                        "New correction: give the scorecard's id and its corrected lines as "
+                        "(0, 0, {\"scorecard_line_id\": id, \"field\": \"actual\", \"new_value\": x})."
+                    )
+                )
+            scorecard = self.env["kpi.scorecard"].browse(vals["scorecard_id"]).exists()
             forbidden = set(vals) - CORRECTION_CREATE_FIELDS
-            line_vals = [
-                command[2] for command in vals.get("line_ids") or [] if command and command[0] == 0
-            ]
             for values in line_vals:
                 forbidden |= set(values) - CORRECTION_LINE_CREATE_FIELDS
             if forbidden:
@@ -259,7 +273,15 @@ class KpiScorecardCorrection(models.Model):
         the date are recorded."""
         self._check_manager()
         self._check_open()
+        own = self.env.user.employee_ids
         for correction in self:
+            if not self.env.su and correction.employee_id & own:
+                raise AccessError(
+                    self.env._(
+                        "%(correction)s: nobody writes off their own clawback.",
+                        correction=correction.display_name,
+                    )
+                )
             if correction.amount_residual >= 0:
                 raise UserError(
                     self.env._(

@@ -93,6 +93,25 @@ class TestCallAccess(KpiCallCommon):
         with self.assertRaises(AccessError):
             self.source.with_user(user).import_cdr(self._master_csv(), "asterisk_csv")
 
+    def test_officer_never_edits_own_calls(self):
+        # an officer who is also an agent: their calls feed their own KPIs (counts, talk
+        # time, the post-call survey score)
+        officer_employee = self._create_employee("Officer agent", self.user_officer)
+        values = {"source_id": self.source.id, "company_id": self.company.id, "direction": "inbound",
+                  "start": datetime(2027, 3, 1), "disposition": "answered"}
+        Call = self.env["kpi.call"].with_user(self.user_officer)
+        with self.assertRaisesRegex(AccessError, "own scorecard"):
+            Call.create({**values, "external_uid": "own", "employee_id": officer_employee.id, "csat": 5})
+        with self.assertRaisesRegex(AccessError, "own scorecard"):
+            self.calls["agent1"].with_user(self.user_officer).write({"employee_id": officer_employee.id})
+        own = self.env["kpi.call"].create({**values, "external_uid": "own", "employee_id": officer_employee.id})
+        with self.assertRaisesRegex(AccessError, "own scorecard"):
+            own.with_user(self.user_officer).write({"csat": 5})
+        self.assertFalse(own.csat)
+        # a colleague's call stays theirs to correct
+        self.calls["agent1"].with_user(self.user_officer).write({"cost": 0.0})
+        self.assertEqual(self.calls["agent1"].cost, 0.0)
+
     def test_officer_imports_manager_configures(self):
         report = self.source.with_user(self.user_officer).import_cdr(self._master_csv(), "asterisk_csv")
         self.assertEqual(report.imported_count, 7)

@@ -203,6 +203,12 @@ class TestCorrection(KpiCorrectionCommon):
         with self.assertRaisesRegex(AccessError, "Only a KPI Manager"):
             clawback.with_user(self.user_officer).action_write_off()
         as_manager.write_off_reason = "Left the company; the amount is not worth collecting."
+        # a KPI Manager who is the agent never writes off their own clawback
+        self.agent2.user_id = self.user_hr_manager
+        with self.assertRaisesRegex(AccessError, "own clawback"):
+            as_manager.action_write_off()
+        self.assertEqual(clawback.state, "open")
+        self.agent2.user_id = self.agent_users[1]
         as_manager.action_write_off()
         self.assertEqual(
             (clawback.state, clawback.amount_written_off, clawback.amount_residual, clawback.written_off_by_id),
@@ -215,6 +221,25 @@ class TestCorrection(KpiCorrectionCommon):
         favour.with_user(self.user_hr_manager).write_off_reason = "no"
         with self.assertRaisesRegex(UserError, "a correction in their favour is paid"):
             favour.with_user(self.user_hr_manager).action_write_off()
+
+    def test_bad_input_is_refused_clearly(self):
+        as_manager = self.card2.with_user(self.user_hr_manager)
+        with self.assertRaisesRegex(ValidationError, "field Reason"):
+            as_manager.correct({"PIECES": {"actual": 50}}, 123)
+        for value in ("1e308", float("inf"), -1, True, "abc"):
+            with self.assertRaisesRegex(ValidationError, "not a number from 0", msg=value):
+                as_manager.correct({"PIECES": {"actual": value}}, "x")
+        Correction = self.env["kpi.scorecard.correction"].with_user(self.user_hr_manager)
+        for vals in (
+            {"scorecard_id": self.card2.id, "reason": "x", "line_ids": [5]},
+            {"scorecard_id": self.card2.id, "reason": "x", "line_ids": [[0, 0, None]]},
+            {"scorecard_id": "abc", "reason": "x"},
+            {"scorecard_id": self.card2.id, "reason": "x",
+             "line_ids": [[0, 0, {"scorecard_line_id": "abc", "field": "actual", "new_value": 5}]]},
+        ):
+            with self.assertRaisesRegex(ValidationError, "give the scorecard's id", msg=str(vals)):
+                Correction.create(vals)
+        self.assertFalse(self.card2.correction_ids)
 
     def test_statement_shows_the_correction(self):
         self.card2.with_user(self.user_hr_manager).correct({"PIECES": {"actual": 50}}, "40 pieces counted twice")

@@ -99,6 +99,21 @@ class TestPlanVersions(KpiCommon):
         with self.assertRaisesRegex(UserError, "applies from"):
             version2.generate_scorecards(date(2027, 3, 1), date(2027, 3, 31))
 
+    def test_an_editor_of_the_version_does_not_approve_it(self):
+        self.company.kpi_plan_approval = True
+        version2 = self._new_version(self.plan, discussed_on=date(2027, 4, 2))
+        # a second manager changes the draft's target: they are an author of it now
+        version2.line_ids.with_user(self.user_manager2).target = 120
+        self.env.cr.flush()
+        self.env.cr.precommit.run()
+        version2.invalidate_recordset(["approver_ids"])
+        self._activate_acknowledged(version2)
+        self.assertEqual(version2.validation_status, "pending")
+        self.assertNotIn(self.user_manager2, version2.approver_ids)
+        with self.assertRaisesRegex(UserError, "you prepared this version"):
+            version2.with_user(self.user_manager2).validate_tier()
+        self.assertEqual(version2.validation_status, "pending")
+
     def test_cron_follows_the_versions(self):
         version2 = self._new_version(self.plan)
         self.assertIs(self._activate_acknowledged(version2), True)
@@ -230,3 +245,16 @@ class TestPlanVersionRpc(RpcMixin, HttpCase, KpiCommon):
                 self._call_kw("kpi.plan", "write", plan.ids, {"line_ids": [(1, plan.line_ids.id, {"target": 1})]},
                               context=context)
         self.assertEqual(plan.line_ids.target, 100.0)
+
+    def test_state_moves_only_through_the_buttons(self):
+        calls = self._create_definition("CALLS", name="Calls")
+        plan = self._create_plan([(calls, 100, 100)], name="Hotline")
+        draft = self._create_plan([(calls, 100, 100)], name="Draft plan", activate=False)
+        self._rpc_login("kpi_hr_manager")
+        # archived → active would skip the health check, the approval and the announcement
+        for record, state in ((plan, "archived"), (plan, "draft"), (draft, "active"), (draft, "archived")):
+            with self.assertRpcRefused("field Status"):
+                self._call_kw("kpi.plan", "write", record.ids, {"state": state})
+        with self.assertRpcRefused("created as a draft"):
+            self._call_kw("kpi.plan", "create", [{"name": "Born active", "state": "active"}])
+        self.assertEqual((plan.state, draft.state), ("active", "draft"))

@@ -91,9 +91,12 @@ class TestWhatIf(KpiPortalCommon):
         self.assertEqual(response.status_code, 200)
         self.assertIn("o_kpi_what_if_bonus", response.text)
         self.assertIn("1,000,000", response.text.split("o_kpi_what_if_bonus", 1)[1][:200])
-        response = self.url_open(f"/my/kpi/{card.id}?whatif_CALLS=abc")
-        self.assertEqual(response.status_code, 200)
-        self.assertIn("o_kpi_what_if_error", response.text)
+        for bad in ("abc", "1e308", "-1"):
+            response = self.url_open(f"/my/kpi/{card.id}?whatif_CALLS={bad}")
+            self.assertEqual(response.status_code, 200, bad)
+            self.assertIn("o_kpi_what_if_error", response.text, bad)
+        with self.assertRaisesRegex(ValidationError, "by KPI code"):
+            card.what_if([1])
         # a colleague's scorecard: 404, what-if or not
         colleague = self.march["agent2"]
         self.assertEqual(self.url_open(f"/my/kpi/{colleague.id}?whatif_CALLS=100").status_code, 404)
