@@ -1211,14 +1211,19 @@ class KpiScorecard(models.Model):
         """``{line id: {"adjusted_target": value, "actual": value}}``: the latest audited
         adjustment of each line's target and actual, for the calculator. Read as
         superuser: the caller checked its access to the scorecards."""
-        adjustments_sudo = self.env["kpi.scorecard.adjustment"].sudo().search(
-            [("scorecard_id", "in", self.ids)], order="id"
+        return self._get_latest_values(
+            self.env["kpi.scorecard.adjustment"].sudo().search([("scorecard_id", "in", self.ids)], order="id")
         )
-        adjusted = defaultdict(dict)
-        for adjustment_sudo in adjustments_sudo:
-            key = "adjusted_target" if adjustment_sudo.field == "target" else "actual"
-            adjusted[adjustment_sudo.scorecard_line_id.id][key] = adjustment_sudo.new_value
-        return adjusted
+
+    @api.model
+    def _get_latest_values(self, changes_sudo):
+        """``{line id: {"adjusted_target": value, "actual": value}}`` from audited
+        changes (adjustments or correction lines, oldest first): the latest of each."""
+        latest = defaultdict(dict)
+        for change_sudo in changes_sudo:
+            key = "adjusted_target" if change_sudo.field == "target" else "actual"
+            latest[change_sudo.scorecard_line_id.id][key] = change_sudo.new_value
+        return latest
 
     def _get_bonus_bases(self):
         """``{employee id: KPI bonus base}`` of the scorecards' employees (HR data, read
@@ -1607,34 +1612,37 @@ class KpiScorecard(models.Model):
                     )
                 )
             for field, value in values.items():
-                try:
-                    number = float(str(value).strip())
-                except ValueError:
-                    number = math.nan
-                if value is None or isinstance(value, bool) or not math.isfinite(number) or not 0 <= number <= MAX_KPI_VALUE:
-                    raise ValidationError(
-                        self.env._(
-                            "Scorecard %(scorecard)s, KPI %(kpi)s: %(value)s is not a number from 0 to 1,000,000,000,000.",
-                            scorecard=self.display_name,
-                            kpi=code,
-                            value=value,
-                        )
-                    )
-                parsed.setdefault(code, {})[field] = number
+                parsed.setdefault(code, {})[field] = self._parse_kpi_number(code, value)
         return parsed
+
+    def _parse_kpi_number(self, code, value):
+        """``value`` (a number or its text) as the actual or target of KPI ``code`` in a
+        what-if or a correction: from 0 to ``MAX_KPI_VALUE``, else a ValidationError
+        naming the scorecard and the KPI."""
+        try:
+            number = float(str(value).strip())
+        except ValueError:
+            number = math.nan
+        if value is None or isinstance(value, bool) or not math.isfinite(number) or not 0 <= number <= MAX_KPI_VALUE:
+            raise ValidationError(
+                self.env._(
+                    "Scorecard %(scorecard)s, KPI %(kpi)s: %(value)s is not a number from 0 to 1,000,000,000,000.",
+                    scorecard=self.display_name,
+                    kpi=code,
+                    value=value,
+                )
+            )
+        return number
 
     def _get_corrected_values(self):
         """``{line id: {"adjusted_target": value, "actual": value}}``: the latest
         correction of each line's target and actual. Read as superuser: the caller
         checked its access to the scorecards."""
-        lines_sudo = self.env["kpi.scorecard.correction.line"].sudo().search(
-            [("correction_id.scorecard_id", "in", self.ids)], order="id"
+        return self._get_latest_values(
+            self.env["kpi.scorecard.correction.line"].sudo().search(
+                [("correction_id.scorecard_id", "in", self.ids)], order="id"
+            )
         )
-        corrected = defaultdict(dict)
-        for line_sudo in lines_sudo:
-            key = "adjusted_target" if line_sudo.field == "target" else "actual"
-            corrected[line_sudo.scorecard_line_id.id][key] = line_sudo.new_value
-        return corrected
 
     def _parse_what_if_actuals(self, actuals):
         """``{kpi_code: float}`` of ``actuals``; a code not on the scorecard or a value
@@ -1655,20 +1663,7 @@ class KpiScorecard(models.Model):
                 )
             if value is None or str(value).strip() == "":
                 continue
-            try:
-                number = float(str(value).strip())
-            except ValueError:
-                number = math.nan
-            if not math.isfinite(number) or not 0 <= number <= MAX_KPI_VALUE:
-                raise ValidationError(
-                    self.env._(
-                        "Scorecard %(scorecard)s, KPI %(kpi)s: %(value)s is not a number from 0 to 1,000,000,000,000.",
-                        scorecard=self.display_name,
-                        kpi=code,
-                        value=value,
-                    )
-                )
-            parsed[code] = number
+            parsed[code] = self._parse_kpi_number(code, value)
         return parsed
 
     def _get_days_left(self):
