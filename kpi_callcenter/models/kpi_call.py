@@ -16,7 +16,7 @@ _STAGE_COLUMNS = (
 )
 _STAGE_TYPES = (
     "ref integer, external_uid varchar, employee_id integer, extension varchar, direction varchar, "
-    "start timestamp, talk_seconds integer, ring_talk_seconds integer, disposition varchar, phone varchar, "
+    "start timestamp, talk_seconds integer, ring_duration integer, disposition varchar, phone varchar, "
     "cost numeric, partner_id integer, csat numeric"
 )
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -133,9 +133,10 @@ class KpiCall(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        calls = super().create(vals_list)
-        calls._check_not_own()
-        return calls
+        # checked before anything is stored
+        self.new([{"employee_id": vals.get("employee_id"), "external_uid": vals.get("external_uid")}
+                  for vals in vals_list])._check_not_own()
+        return super().create(vals_list)
 
     def write(self, vals):
         self._check_not_own()
