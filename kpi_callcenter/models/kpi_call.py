@@ -133,9 +133,12 @@ class KpiCall(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        # checked before anything is stored
-        self.new([{"employee_id": vals.get("employee_id"), "external_uid": vals.get("external_uid")}
-                  for vals in vals_list])._check_not_own()
+        if not self.env.su:
+            # checked before anything is stored
+            own_ids = set(self.env.user.employee_ids.ids)
+            for vals in vals_list:
+                if vals.get("employee_id") in own_ids:
+                    self._raise_own(vals.get("external_uid"))
         return super().create(vals_list)
 
     def write(self, vals):
@@ -154,13 +157,15 @@ class KpiCall(models.Model):
         own = self.env.user.employee_ids
         for call in self:
             if call.employee_id & own:
-                raise AccessError(
-                    self.env._(
-                        "Call %(call)s, field Employee: nobody enters or edits a call of their own "
-                        "scorecard.",
-                        call=call.external_uid or call.id,
-                    )
-                )
+                self._raise_own(call.external_uid or call.id)
+
+    def _raise_own(self, call):
+        raise AccessError(
+            self.env._(
+                "Call %(call)s, field Employee: nobody enters or edits a call of their own scorecard.",
+                call=call,
+            )
+        )
 
     # ------------------------------------------------------------------
     # Computes

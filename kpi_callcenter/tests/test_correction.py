@@ -205,10 +205,12 @@ class TestCorrection(KpiCorrectionCommon):
         as_manager.write_off_reason = "Left the company; the amount is not worth collecting."
         # a KPI Manager who is the agent never writes off their own clawback
         self.agent2.user_id = self.user_hr_manager
+        self.env.invalidate_all()
         with self.assertRaisesRegex(AccessError, "own clawback"):
             as_manager.action_write_off()
         self.assertEqual(clawback.state, "open")
         self.agent2.user_id = self.agent_users[1]
+        self.env.invalidate_all()
         as_manager.action_write_off()
         self.assertEqual(
             (clawback.state, clawback.amount_written_off, clawback.amount_residual, clawback.written_off_by_id),
