@@ -143,10 +143,9 @@ class KpiCall(models.Model):
 
     def write(self, vals):
         self._check_not_own()
-        result = super().write(vals)
-        if "employee_id" in vals:
-            self._check_not_own()
-        return result
+        if not self.env.su and vals.get("employee_id") in self.env.user.employee_ids.ids:
+            self._raise_own(", ".join(str(call.external_uid or call.id) for call in self))
+        return super().write(vals)
 
     def _check_not_own(self):
         """A call feeds its agent's KPIs (counts, talk time, the survey score): a user

@@ -2333,7 +2333,7 @@ class KpiPlanLine(models.Model):
                 raise ValidationError(
                     self.env._(
                         "%(line)s: a team KPI needs %(fields)s.",
-                        line=f"{line.plan_id.display_name} / {line.definition_id.display_name}",
+                        line=line.display_name,
                         fields=", ".join(line._fields[fname]._description_string(self.env) for fname in missing),
                     )
                 )

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import polib
+from babel.messages.extract import extract_python
 
 from odoo.exceptions import ValidationError
 from odoo.modules.module import get_module_path
@@ -108,6 +109,16 @@ class TestI18n(TransactionCase):
                         sorted(TAG.findall(entry.msgid)),
                         "the translation must keep the msgid's tags",
                     )
+
+    def test_code_is_readable_by_the_term_export(self):
+        # Odoo's export reads the code with babel, which evaluates each argument of a _()
+        # call: an f-string there ends the file's export silently (its later messages stay
+        # untranslated)
+        for addon in ADDONS:
+            root = Path(get_module_path(addon))
+            for path in sorted(root.rglob("*.py")):
+                with path.open("rb") as source, self.subTest(path=str(path.relative_to(root))):
+                    list(extract_python(source, {"_": None, "_lt": None}, [], {}))
 
     def test_code_terms_in_catalogs(self):
         # A message of the code missing from vi.po: the catalog is stale (run setup/i18n), or
