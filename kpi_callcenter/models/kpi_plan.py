@@ -1013,8 +1013,10 @@ class KpiPlan(models.Model):
             date_from, date_to, ", ".join(self.mapped("display_name"))
         )
         Scorecard = self.env["kpi.scorecard"]
-        # no creation message nor tracking: one note on the plan tells the generation
-        Creator = Scorecard.with_context(mail_create_nolog=True, mail_notrack=True)
+        # no creation message, tracking nor auto-subscription (a few queries per record):
+        # one note on the plan tells the generation; the user who generates follows the
+        # new scorecards as after any creation (one INSERT below)
+        Creator = Scorecard.with_context(tracking_disable=True)
         all_scorecards = created_cards = Scorecard
         for plan in self:
             if not plan.line_ids:
@@ -1047,6 +1049,10 @@ class KpiPlan(models.Model):
             )
             all_scorecards |= existing | created
             created_cards |= created
+        if created_cards and self.env.user.active:
+            self.env["mail.followers"]._insert_followers(
+                Scorecard._name, created_cards.ids, self.env.user.partner_id.ids, check_existing=False
+            )
         to_compute = all_scorecards.filtered(lambda s: s.state in ("draft", "computed"))
         to_compute.check_access("write")
         old_states = to_compute._recompute()
