@@ -1013,9 +1013,11 @@ class KpiPlan(models.Model):
             date_from, date_to, ", ".join(self.mapped("display_name"))
         )
         Scorecard = self.env["kpi.scorecard"]
-        # no creation message nor tracking: the computation notes each scorecard once
-        Creator = Scorecard.with_context(mail_create_nolog=True, mail_notrack=True)
-        all_scorecards = Scorecard
+        # no creation message, tracking nor auto-subscription (a few queries per record):
+        # one note on the plan tells the generation; the user who generates follows the
+        # new scorecards as after any creation (one INSERT below)
+        Creator = Scorecard.with_context(tracking_disable=True)
+        all_scorecards = created_cards = Scorecard
         for plan in self:
             if not plan.line_ids:
                 raise UserError(self.env._("Plan %(plan)s has no KPI.", plan=plan.display_name))
@@ -1046,10 +1048,45 @@ class KpiPlan(models.Model):
                 [plan._prepare_scorecard_vals(employee, date_from, date_to) for employee in missing]
             )
             all_scorecards |= existing | created
-        all_scorecards.filtered(lambda s: s.state in ("draft", "computed")).action_compute()
+            created_cards |= created
+        if created_cards and self.env.user.active:
+            self.env["mail.followers"]._insert_followers(
+                Scorecard._name, created_cards.ids, self.env.user.partner_id.ids, check_existing=False
+            )
+        to_compute = all_scorecards.filtered(lambda s: s.state in ("draft", "computed"))
+        to_compute.check_access("write")
+        old_states = to_compute._recompute()
+        # a scorecard created here says its creation and computed_on: the state changes of
+        # the others are logged on each (as tracking would), the generation once per plan
+        (to_compute - created_cards)._log_state_changes(old_states)
+        self._log_generation(date_from, date_to, created_cards, to_compute, old_states)
         # employees assigned after the activation get the announcement too
         self.filtered(lambda plan: plan.state == "active")._announce()
         return all_scorecards
+
+    def _log_generation(self, date_from, date_to, created, computed, old_states):
+        """One chatter note per plan whose generation created scorecards or moved some
+        to another state (a bare refresh is told by the scorecards' ``computed_on``):
+        how many were created and computed, authored by the user who generated them."""
+        created_by_plan = created.grouped("plan_id")
+        computed_by_plan = computed.grouped("plan_id")
+        for plan in self:
+            plan_computed = computed_by_plan.get(plan, computed.browse())
+            moved = plan_computed.filtered(lambda card: old_states.get(card.id) != card.state)
+            plan_created = created_by_plan.get(plan, created.browse())
+            if not plan_created and not moved:
+                continue
+            plan._message_log(
+                body=self.env._(
+                    "Scorecards of %(start)s → %(end)s generated: %(created)s created, "
+                    "%(computed)s computed.",
+                    start=date_from,
+                    end=date_to,
+                    created=len(plan_created),
+                    computed=len(plan_computed),
+                ),
+                author_id=self.env.user.partner_id.id,
+            )
 
     @api.model
     def _cron_generate_scorecards(self):

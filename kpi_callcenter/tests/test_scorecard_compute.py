@@ -33,9 +33,14 @@ class TestScorecardCompute(KpiCommon):
         self._add_manual_values(self.calls, {self.agent1: 100})
         with freeze_time("2027-03-20 10:00:00"):
             cards = self._generate(self.plan)
-        notes = cards.message_ids.filtered(lambda m: "Computed: score" in (m.body or ""))
-        self.assertEqual(len(notes), 3, "one note per scorecard")
-        self.assertEqual(set(notes.mapped("res_id")), set(cards.ids))
+        # generating: one note on the plan (3 created, 3 computed), none on the scorecards
+        self.assertEqual(self._messages(cards), dict.fromkeys(cards.ids, 0))
+        self.plan.invalidate_recordset(["message_ids"])
+        generated = self.plan.message_ids.filtered(lambda m: "generated" in (m.body or ""))
+        self.assertEqual(len(generated), 1)
+        self.assertIn("3 created, 3 computed", generated.body)
+        self.assertEqual(generated.author_id, self.env.user.partner_id)
+        self.assertTrue(all(card.computed_on and card.state == "computed" for card in cards))
         # no tracking of computed figures (score, bonus)
         tracked = cards.message_ids.tracking_value_ids.field_id.mapped("name")
         self.assertFalse({"score", "bonus_amount"} & set(tracked))
@@ -54,6 +59,14 @@ class TestScorecardCompute(KpiCommon):
         cards.action_compute()
         after = self._messages(cards)
         self.assertEqual({card_id: after[card_id] - before[card_id] for card_id in after}, dict.fromkeys(before, 1))
+        notes = cards.message_ids.filtered(lambda m: "Computed: score" in (m.body or ""))
+        self.assertEqual(set(notes.mapped("res_id")), set(cards.ids))
+        # generating again refreshes without a note: nothing created, no state changed
+        plan_messages = len(self.plan.message_ids)
+        self._generate(self.plan)
+        self.plan.invalidate_recordset(["message_ids"])
+        self.assertEqual(len(self.plan.message_ids), plan_messages)
+        self.assertEqual(self._messages(cards), after)
 
     def test_refresh_queries_do_not_grow_with_employees(self):
         def plan_for(count, suffix):
